@@ -1,0 +1,3 @@
+from bodycam.cli import main
+
+main()

@@ -1,0 +1,43 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from bodycam.accounts import throttling
+
+
+class LoginForm(AuthenticationForm):
+    """Sign-in that says plainly when, and why, it is locked."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": gettext_lazy(
+            "用户名或密码不正确，请重新输入。连续多次失败后账户将被暂时锁定。"
+        ),
+    }
+
+    def clean(self):
+        username = self.cleaned_data.get("username") or ""
+        address = throttling.client_address(self.request)
+        self._refuse_if_locked(username, address)
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            self._refuse_if_locked(username, address)  # this failure may have set the lock
+            raise
+
+    def _refuse_if_locked(self, username: str, address: str | None) -> None:
+        lock = throttling.current_lock(username, address)
+        if lock is None:
+            return
+        until = timezone.localtime(lock.until).strftime("%H:%M")
+        if lock.reason == "account":
+            message = _(
+                "登录失败次数过多，该账户已被锁定，请于 %(until)s 后再试，或联系系统管理员。"
+            )
+        else:
+            message = _(
+                "本机地址登录失败次数过多，已被暂时锁定，请于 %(until)s 后再试，或联系系统管理员。"
+            )
+        raise forms.ValidationError(message % {"until": until}, code="locked")

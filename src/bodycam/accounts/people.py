@@ -1,0 +1,39 @@
+"""Creating people and giving them roles: one place, used by admin, demo and import alike."""
+
+from collections.abc import Iterable
+
+from django.db import transaction
+
+from bodycam.accounts.models import RoleAssignment, Unit, User
+from bodycam.accounts.roles import Role
+
+
+@transaction.atomic
+def set_roles(user: User, roles: Iterable[str]) -> None:
+    """Give `user` exactly these roles; administrators may open the admin site."""
+    wanted = {Role(role) for role in roles}
+    user.role_assignments.exclude(role__in=wanted).delete()
+    for role in wanted:
+        RoleAssignment.objects.get_or_create(user=user, role=role)
+    user.is_staff = Role.ADMINISTRATOR in wanted or user.is_superuser
+    user.save(update_fields=["is_staff"])
+    user.__dict__.pop("roles", None)
+    user.__dict__.pop("granted_permissions", None)
+
+
+@transaction.atomic
+def add_person(
+    username: str,
+    password: str,
+    *,
+    full_name: str = "",
+    badge_number: str | None = None,
+    unit: Unit | None = None,
+    roles: Iterable[str] = (),
+) -> User:
+    """Create a user with a password and roles."""
+    user = User(username=username, full_name=full_name, badge_number=badge_number, unit=unit)
+    user.set_password(password)
+    user.save()
+    set_roles(user, roles)
+    return user

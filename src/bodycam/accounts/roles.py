@@ -1,0 +1,90 @@
+"""The roles the regulation names, and the ONE map from roles to permissions.
+
+Pages, API and CLI ask `user.has_perm(...)`, which our auth backend answers from this map alone.
+Being a Django superuser or an administrator grants no access to recordings (hard rule 2):
+an administrator manages people and settings, nothing else.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    OFFICER = "officer", _("执法人员")
+    CUSTODIAN = "custodian", _("保管员")
+    RECORDS_OFFICE = "records_office", _("综合科")
+    HEAD = "head", _("主要负责人")
+    SUPERVISOR = "supervisor", _("督察人员")
+    OVERSIGHT = "oversight", _("编委办")
+    AUDITOR = "auditor", _("审计人员")
+    ADMINISTRATOR = "administrator", _("系统管理员")
+
+
+# Permissions every signed-in person has.
+EVERYONE: frozenset[str] = frozenset({"accounts.view_self"})
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.OFFICER: frozenset(),
+    Role.CUSTODIAN: frozenset(),
+    Role.RECORDS_OFFICE: frozenset({"accounts.view_user", "accounts.view_unit"}),
+    Role.HEAD: frozenset({"accounts.view_user", "accounts.view_unit"}),
+    Role.SUPERVISOR: frozenset({"accounts.view_user", "accounts.view_unit"}),
+    Role.OVERSIGHT: frozenset({"accounts.view_user", "accounts.view_unit"}),
+    Role.AUDITOR: frozenset({"accounts.view_user", "accounts.view_unit"}),
+    Role.ADMINISTRATOR: frozenset(
+        {
+            "accounts.view_user",
+            "accounts.add_user",
+            "accounts.change_user",
+            "accounts.view_unit",
+            "accounts.add_unit",
+            "accounts.change_unit",
+            "accounts.view_roleassignment",
+            "accounts.add_roleassignment",
+            "accounts.change_roleassignment",
+            "accounts.delete_roleassignment",
+            "authtoken.view_tokenproxy",
+            "authtoken.delete_tokenproxy",
+        }
+    ),
+}
+
+# What each role does next, shown on the home page (the regulation article in brackets).
+ROLE_GUIDANCE: dict[str, str] = {
+    Role.OFFICER: _(
+        "出勤前向保管员领用执法记录仪并完成使用前检查（电量、存储、时钟，R-07）；到达现场即开启执法活动，"
+        "先说告知用语，全程不间断录像（R-08、R-09）；当日返回后把记录仪交综合科采集入库（R-13）。"
+    ),
+    Role.CUSTODIAN: _(
+        "登记和保管本人负责的执法记录仪，办理发放与归还，记录维修和更换（R-05）；"
+        "查阅经批准后，在查阅登记簿登记查阅人、事由和时间（R-16）。"
+    ),
+    Role.RECORDS_OFFICE: _(
+        "每天接收执法人员交来的记录仪，把当日音像记录采集入库（R-13）；"
+        "处理未关联到执法活动的记录和无法识别的设备或警号（R-02）。"
+    ),
+    Role.HEAD: _(
+        "审批查阅申请（R-16、R-17）和对外提供（R-18）；作为第一责任人掌握设备和记录的整体情况（R-05）。"
+    ),
+    Role.SUPERVISOR: _(
+        "按比例抽查音像记录并评分：是否按要求记录、是否连续、移交和管理使用是否规范（R-20）；"
+        "发现问题时登记执法过错（R-21）。"
+    ),
+    Role.OVERSIGHT: _(
+        "审阅执法人员报送的不予记录情形工作记录并签收或退回（R-04）；对执法过错予以通报批评（R-22）。"
+    ),
+    Role.AUDITOR: _(
+        "查阅监管链日志并核验其完整性：每条记录都可以离线验证，任何删改都会被发现（R-11、R-18）。"
+    ),
+    Role.ADMINISTRATOR: _(
+        "管理用户、单位和角色。系统管理员不因此获得查看音像记录的权限：查看同样需要批准（R-16）。"
+    ),
+}
+
+
+def permissions_for_roles(roles: set[str]) -> frozenset[str]:
+    """All permissions that the given roles carry, including those everyone has."""
+    granted = set(EVERYONE)
+    for role in roles:
+        granted |= ROLE_PERMISSIONS.get(role, frozenset())
+    return frozenset(granted)

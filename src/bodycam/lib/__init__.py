@@ -1,0 +1,1 @@
+"""Helpers that own no models: configuration, hashing, time, documents."""

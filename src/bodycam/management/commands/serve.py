@@ -1,0 +1,74 @@
+"""`bodycam serve`: the production web server (gunicorn) and one job worker, stopped together."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+
+class Command(BaseCommand):
+    help = (
+        "启动网页服务和一个后台任务进程；Ctrl-C 同时停止。 / Start the web server and one job "
+        "worker; Ctrl-C stops both."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--bind", default="127.0.0.1:8000", help="地址:端口 / host:port")
+        parser.add_argument("--web-workers", type=int, default=2)
+        parser.add_argument("--no-worker", action="store_true", help="不启动后台任务进程")
+
+    def handle(self, *args, bind: str, web_workers: int, no_worker: bool, **options) -> None:
+        _refuse_unmigrated()
+        web = [
+            sys.executable, "-m", "gunicorn", "bodycam.wsgi:application",
+            "--bind", bind, "--workers", str(web_workers), "--threads", "4",
+            "--access-logfile", "-", "--timeout", "120",
+        ]  # fmt: skip
+        commands = [web]
+        if not no_worker:
+            commands.append([sys.executable, "-m", "bodycam", "worker"])
+        self.stdout.write(
+            f"执法音像记录管理系统 / Bodycam Records: http://{bind}/ (Ctrl-C 停止 / stop)"
+        )
+        _run_together(commands)
+
+
+def _refuse_unmigrated() -> None:
+    executor = MigrationExecutor(connection)
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        raise CommandError(
+            "数据库尚未迁移到最新版本，请先运行 `bodycam migrate`。 / The database is not "
+            "migrated: run `bodycam migrate` first."
+        )
+    connection.close()
+
+
+def _run_together(commands: list[list[str]]) -> None:
+    """Start every command; when one ends or we are told to stop, stop them all."""
+    children = [subprocess.Popen(cmd, env=os.environ.copy()) for cmd in commands]
+    stopping = False
+
+    def stop(signum, frame) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    while not stopping and all(child.poll() is None for child in children):
+        time.sleep(0.3)
+    for child in children:
+        if child.poll() is None:
+            child.send_signal(signal.SIGTERM)
+    for child in children:
+        try:
+            child.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            child.kill()
+    failed = [c.returncode for c in children if c.returncode not in (0, -signal.SIGTERM)]
+    if failed and not stopping:
+        raise CommandError(f"服务进程意外退出 / a server process exited: {failed}")

@@ -1,0 +1,26 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "运行后台任务进程（缩略图、播放副本、校验等）。 / Run a background job worker."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--until-idle",
+            action="store_true",
+            help="处理完所有排队任务后退出。 / Exit when no queued job is left.",
+        )
+        parser.add_argument("--queues", default="*", help="队列，逗号分隔 / queues (default: all)")
+        parser.add_argument("--interval", type=float, default=1.0)
+
+    def handle(self, *args, until_idle: bool, queues: str, interval: float, **options) -> None:
+        call_command(
+            "db_worker",
+            queue_name=queues,
+            batch=until_idle,
+            interval=interval,
+            startup_delay=not until_idle,
+            reload=False,
+            verbosity=options["verbosity"],
+        )

@@ -1,0 +1,228 @@
+"""The one settings module. Everything that differs between installations comes from BODYCAM_*
+environment variables (see .env.example); defaults give a working single-machine system with its
+data in ./var: SQLite in WAL mode, local blob storage, keys generated on first start."""
+
+from datetime import date
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from bodycam.lib.config import (
+    env_bool,
+    env_date,
+    env_int,
+    env_list,
+    env_path,
+    env_secret,
+    env_str,
+    refuse,
+)
+from bodycam.lib.keys import persistent_secret
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DATA_DIR = env_path("BODYCAM_DATA_DIR", Path("var"))
+try:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+except OSError as exc:
+    raise ImproperlyConfigured(
+        f"无法创建数据目录 {DATA_DIR}：{exc.strerror}。 / Cannot create the data folder "
+        f"{DATA_DIR}: {exc.strerror}."
+    ) from exc
+
+DEBUG = env_bool("BODYCAM_DEBUG", False)
+SECRET_KEY = env_secret("BODYCAM_SECRET_KEY") or persistent_secret(DATA_DIR / "secret_key")
+ALLOWED_HOSTS = env_list("BODYCAM_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("BODYCAM_CSRF_TRUSTED_ORIGINS", [])
+SITE_NAME = env_str("BODYCAM_SITE_NAME", "执法音像记录管理系统")
+# The origin line of the custody ledger's signed checkpoints names this installation.
+INSTALLATION_NAME = env_str("BODYCAM_INSTALLATION_NAME", "bodycam.local")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_tasks_db",
+    "bodycam",
+    "bodycam.accounts",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "bodycam.middleware.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "bodycam.middleware.ChineseFirstLocaleMiddleware",
+    "bodycam.middleware.DisplayTimeZoneMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "bodycam.urls"
+WSGI_APPLICATION = "bodycam.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "bodycam.navigation.context",
+            ],
+        },
+    },
+]
+
+
+def _databases() -> dict:
+    url = env_secret("DATABASE_URL")
+    if url is None:
+        return {
+            "default": {
+                "ENGINE": "django.db.backends.sqlite3",
+                "NAME": DATA_DIR / "bodycam.sqlite3",
+                "OPTIONS": {
+                    # IMMEDIATE: writers queue for the lock at BEGIN instead of failing mid-way.
+                    "transaction_mode": "IMMEDIATE",
+                    "timeout": 30,
+                    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
+                },
+            }
+        }
+    try:
+        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    except ValueError:
+        raise refuse("DATABASE_URL", url.split("@")[-1], "数据库地址", "a database URL") from None
+    if config.get("ENGINE") not in {
+        "django.db.backends.postgresql",
+        "django.db.backends.sqlite3",
+    }:
+        raise refuse("DATABASE_URL", url.split("@")[-1], "postgres:// 地址", "a postgres:// URL")
+    return {"default": config}
+
+
+DATABASES = _databases()
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["bodycam.accounts.backends.RoleBackend"]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+# Login throttling: after this many failures within the window, the account and the address
+# are locked for the window (counted from the last failure).
+LOGIN_FAILURE_LIMIT = env_int("BODYCAM_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+LOGIN_LOCK_MINUTES = env_int("BODYCAM_LOGIN_LOCK_MINUTES", 15, minimum=1)
+
+# Sessions and cookies.
+SESSION_COOKIE_AGE = env_int("BODYCAM_SESSION_HOURS", 10, minimum=1) * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_COOKIES = env_bool("BODYCAM_SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+LANGUAGE_COOKIE_SECURE = SECURE_COOKIES
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_HSTS_SECONDS = env_int("BODYCAM_HSTS_SECONDS", 0, minimum=0)
+if env_bool("BODYCAM_BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; font-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+# Chinese first: zh-hans unless the user switched to English (the browser's wish is not asked).
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = "UTC"  # stored and computed in UTC; shown in DISPLAY_TIME_ZONE
+DISPLAY_TIME_ZONE = env_str("BODYCAM_DISPLAY_TIME_ZONE", "Asia/Shanghai")
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True  # static files are served straight from the package as well
+
+# Blob storage for originals and derived copies (issue: ingest). Local by default.
+BLOB_STORAGE_DIR = env_path("BODYCAM_BLOB_DIR", DATA_DIR / "blobs")
+
+# The regulation's effective date (R-23): activities before it are not judged.
+REGULATION_EFFECTIVE_DATE = env_date("BODYCAM_REGULATION_EFFECTIVE_DATE", date(2026, 1, 1))
+
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "media"],
+    }
+}
+
+REST_FRAMEWORK = {
+    # Token first, so an anonymous API call is answered 401 with a WWW-Authenticate header.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "PAGE_SIZE": 50,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "执法音像记录管理系统 API / Bodycam Records API",
+    "DESCRIPTION": "REST API v1. 所有页面能做的事，API 都能做，权限检查相同。",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("BODYCAM_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

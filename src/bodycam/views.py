@@ -1,0 +1,32 @@
+"""Pages of the project shell: home, health check, error pages."""
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from bodycam import health
+from bodycam.accounts.roles import ROLE_GUIDANCE, Role
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """What each of the user's roles does next."""
+    user = request.user
+    tasks = [
+        {"role": Role(role).label, "guidance": ROLE_GUIDANCE[role]}
+        for role in Role.values
+        if role in user.roles
+    ]
+    return render(request, "home.html", {"tasks": tasks})
+
+
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Database and storage reachable: 200, else 503 with what failed."""
+    report = health.check(connection)
+    status = 200 if report["status"] == "ok" else 503
+    return JsonResponse(report, status=status)
