@@ -1,19 +1,46 @@
 import pytest
+from django.db import connection
 
 from bodycam.accounts.roles import Role
+from bodycam.ledger import guards
 from tests.factories import UserFactory
 
 
 @pytest.fixture(autouse=True)
-def isolated_data_dir(request, tmp_path):
+def isolated_data_dir(settings, tmp_path):
     """Each test gets its own data folder, so storage and keys never leak between tests."""
-    if not request.config.pluginmanager.hasplugin("django"):
-        return None  # pure tests run without Django (-p no:django)
-    settings = request.getfixturevalue("settings")
     settings.DATA_DIR = tmp_path / "var"
     settings.BLOB_STORAGE_DIR = tmp_path / "var" / "blobs"
     settings.DATA_DIR.mkdir()
     return settings.DATA_DIR
+
+
+@pytest.fixture(autouse=True)
+def ledger_guards(request):
+    """The ledger's append-only triggers are in place for every test that uses the database.
+
+    A transactional test ends with Django emptying every table, which the triggers (rightly)
+    refuse; so they are lifted after such a test and put back before the next.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    uses_db = marker is not None or {"db", "transactional_db", "live_server"} & set(
+        request.fixturenames
+    )
+    if not uses_db:
+        yield
+        return
+    request.getfixturevalue("transactional_db" if _transactional(request, marker) else "db")
+    guards.install(connection)
+    yield
+    if _transactional(request, marker):
+        guards.remove(connection)
+
+
+def _transactional(request, marker) -> bool:
+    names = set(request.fixturenames)
+    return bool(
+        (marker and marker.kwargs.get("transaction")) or {"transactional_db", "live_server"} & names
+    )
 
 
 def _person(username: str, role: str, **extra):

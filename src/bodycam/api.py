@@ -4,12 +4,26 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from bodycam.accounts import api as accounts_api
+from bodycam.ledger import api as ledger_api
 
 router = DefaultRouter()
 router.register("users", accounts_api.UserViewSet, basename="user")
 router.register("units", accounts_api.UnitViewSet, basename="unit")
+router.register("ledger/entries", ledger_api.EntryViewSet, basename="ledger-entry")
+router.register("ledger/heads", ledger_api.HeadViewSet, basename="ledger-head")
 
 urlpatterns = [
     path("me/", accounts_api.MeView.as_view(), name="me"),
+    path(
+        "ledger/proof/inclusion", ledger_api.InclusionProofView.as_view(), name="ledger-inclusion"
+    ),
+    path(
+        "ledger/proof/consistency",
+        ledger_api.ConsistencyProofView.as_view(),
+        name="ledger-consistency",
+    ),
+    path("ledger/checkpoint", ledger_api.CheckpointView.as_view(), name="ledger-checkpoint"),
+    path("ledger/public-key", ledger_api.PublicKeyView.as_view(), name="ledger-public-key"),
+    path("ledger/verify", ledger_api.VerifyView.as_view(), name="ledger-verify"),
     path("", include(router.urls)),
 ]

@@ -17,6 +17,7 @@ class NavItem:
 
 NAVIGATION: list[NavItem] = [
     NavItem(_("首页"), "home"),
+    NavItem(_("监管链日志"), "ledger", "ledger.view_all_entries"),
     NavItem(_("人员名录"), "people", "accounts.view_user"),
     NavItem(_("用户管理"), "admin:accounts_user_changelist", "accounts.change_user"),
     NavItem(_("接口文档"), "api-docs"),

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "bodycam",
     "bodycam.accounts",
+    "bodycam.ledger",
 ]
 
 MIDDLEWARE = [
@@ -105,6 +106,8 @@ def _databases() -> dict:
                     "timeout": 30,
                     "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
                 },
+                # Tests use a file too: an in-memory database locks differently (no WAL).
+                "TEST": {"NAME": DATA_DIR / "test-bodycam.sqlite3"},
             }
         }
     try:
@@ -183,6 +186,13 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True  # static files are served straight from the package as well
+
+# The custody ledger's Ed25519 signing key (created on first use; mode 0600; never served).
+# Unset: ledger_signing_key.pem in the data folder.
+LEDGER_SIGNING_KEY_FILE = env_str("BODYCAM_LEDGER_SIGNING_KEY_FILE", "") or None
+# How often the worker signs a new checkpoint and re-verifies everything (seconds).
+LEDGER_SIGN_INTERVAL = env_int("BODYCAM_LEDGER_SIGN_INTERVAL", 300, minimum=10)
+FIXITY_INTERVAL = env_int("BODYCAM_FIXITY_INTERVAL", 24 * 3600, minimum=60)
 
 # Blob storage for originals and derived copies (issue: ingest). Local by default.
 BLOB_STORAGE_DIR = env_path("BODYCAM_BLOB_DIR", DATA_DIR / "blobs")

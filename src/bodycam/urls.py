@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from bodycam import views
 from bodycam.accounts import views as accounts_views
 from bodycam.accounts.forms import LoginForm
+from bodycam.ledger import views as ledger_views
 
 admin.site.site_header = admin.site.site_title = "执法音像记录管理系统 · 系统管理"
 
@@ -22,6 +23,9 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", views.healthz, name="healthz"),
     path("people/", accounts_views.people, name="people"),
+    path("ledger/", ledger_views.ledger_browser, name="ledger"),
+    path("ledger/entries/<int:seq>/", ledger_views.entry_detail, name="ledger-entry"),
+    path("ledger/verify/", ledger_views.verify_now, name="ledger-verify-now"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("bodycam.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

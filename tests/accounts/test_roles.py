@@ -15,9 +15,10 @@ def _nav_labels(client, user) -> list[str]:
     return [item["label"] for item in client.get(reverse("home")).context["navigation"]]
 
 
-def test_each_role_sees_its_own_navigation(client, officer, head, administrator):
+def test_each_role_sees_its_own_navigation(client, officer, head, auditor, administrator):
     assert _nav_labels(client, officer) == ["首页", "接口文档"]
-    assert _nav_labels(client, head) == ["首页", "人员名录", "接口文档"]
+    assert _nav_labels(client, head) == ["首页", "监管链日志", "人员名录", "接口文档"]
+    assert _nav_labels(client, auditor) == ["首页", "监管链日志", "人员名录", "接口文档"]
     assert _nav_labels(client, administrator) == ["首页", "人员名录", "用户管理", "接口文档"]
 
 

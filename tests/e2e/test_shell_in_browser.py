@@ -18,12 +18,22 @@ def test_head_signs_in_in_chinese_switches_to_english_and_logs_out(live_server, 
     page.wait_for_url(f"{live_server.url}/")
     assert page.locator("h1").inner_text() == "王建国，您好"
     assert "审批查阅申请" in page.locator(".card").first.inner_text()
-    assert page.locator(".mainnav a").all_inner_texts() == ["首页", "人员名录", "接口文档"]
+    assert page.locator(".mainnav a").all_inner_texts() == [
+        "首页",
+        "监管链日志",
+        "人员名录",
+        "接口文档",
+    ]
     page.screenshot(path=str(tmp_path / "home-zh.png"), full_page=True)
 
     page.click("button[name=language][value=en]")
     page.wait_for_selector("text=Hello, 王建国")
-    assert page.locator(".mainnav a").all_inner_texts() == ["Home", "Directory", "API docs"]
+    assert page.locator(".mainnav a").all_inner_texts() == [
+        "Home",
+        "Custody ledger",
+        "Directory",
+        "API docs",
+    ]
     assert "Approve viewing requests" in page.locator(".card").first.inner_text()
     page.screenshot(path=str(tmp_path / "home-en.png"), full_page=True)
     assert (tmp_path / "home-en.png").stat().st_size > 10_000

@@ -27,10 +27,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.OFFICER: frozenset(),
     Role.CUSTODIAN: frozenset(),
     Role.RECORDS_OFFICE: frozenset({"accounts.view_user", "accounts.view_unit"}),
-    Role.HEAD: frozenset({"accounts.view_user", "accounts.view_unit"}),
+    Role.HEAD: frozenset({"accounts.view_user", "accounts.view_unit", "ledger.view_all_entries"}),
     Role.SUPERVISOR: frozenset({"accounts.view_user", "accounts.view_unit"}),
     Role.OVERSIGHT: frozenset({"accounts.view_user", "accounts.view_unit"}),
-    Role.AUDITOR: frozenset({"accounts.view_user", "accounts.view_unit"}),
+    Role.AUDITOR: frozenset(
+        {"accounts.view_user", "accounts.view_unit", "ledger.view_all_entries", "ledger.verify"}
+    ),
     Role.ADMINISTRATOR: frozenset(
         {
             "accounts.view_user",
@@ -39,10 +41,6 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "accounts.view_unit",
             "accounts.add_unit",
             "accounts.change_unit",
-            "accounts.view_roleassignment",
-            "accounts.add_roleassignment",
-            "accounts.change_roleassignment",
-            "accounts.delete_roleassignment",
             "authtoken.view_tokenproxy",
             "authtoken.delete_tokenproxy",
         }

@@ -4,10 +4,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from bodycam.accounts.models import LoginFailure
+from bodycam.ledger.entries import Subject, record
+from bodycam.ledger.models import Action
 
 # An office may share one address, so an address tolerates several people's mistakes.
 ADDRESS_FACTOR = 4
@@ -42,9 +45,17 @@ def current_lock(username: str, address: str | None) -> Lock | None:
     return lock
 
 
+@transaction.atomic
 def note_failure(username: str, address: str | None) -> None:
-    """Count one failed sign-in."""
+    """Count one failed sign-in; it is also a ledger entry."""
     LoginFailure.objects.create(username=username, address=address, at=timezone.now())
+    record(
+        Action.LOGIN_FAILURE,
+        Subject("user", username[:64]),
+        None,
+        username=username,
+        address=address,
+    )
 
 
 def clear_failures(username: str) -> None:

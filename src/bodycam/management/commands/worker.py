@@ -1,5 +1,9 @@
+import threading
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+
+from bodycam import schedule
 
 
 class Command(BaseCommand):
@@ -15,6 +19,15 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=1.0)
 
     def handle(self, *args, until_idle: bool, queues: str, interval: float, **options) -> None:
+        stop = threading.Event()
+        if not until_idle:
+            threading.Thread(target=schedule.run_forever, args=(stop,), daemon=True).start()
+        try:
+            self._work(until_idle, queues, interval, options["verbosity"])
+        finally:
+            stop.set()
+
+    def _work(self, until_idle: bool, queues: str, interval: float, verbosity: int) -> None:
         call_command(
             "db_worker",
             queue_name=queues,
@@ -22,5 +35,5 @@ class Command(BaseCommand):
             interval=interval,
             startup_delay=not until_idle,
             reload=False,
-            verbosity=options["verbosity"],
+            verbosity=verbosity,
         )

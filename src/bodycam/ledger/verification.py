@@ -1,0 +1,162 @@
+"""Checking the whole ledger: every leaf recomputed from its stored entry, every cached subtree,
+every signed head's root and signature, and consistency between consecutive heads.
+
+Nothing is ever repaired: a problem is reported with the first bad sequence number.
+"""
+
+import hmac
+from dataclasses import dataclass, field
+
+from bodycam.ledger import heads, tree
+from bodycam.ledger.entries import canonical_bytes
+from bodycam.ledger.merkle import EMPTY_ROOT
+from bodycam.ledger.models import LedgerEntry, LedgerSubtree, SignedHead
+from bodycam.ledger.verify_offline import (
+    Checkpoint,
+    VerificationError,
+    leaf_hash,
+    node_hash,
+    parse_checkpoint,
+    verify_consistency,
+    verify_note,
+)
+
+CHUNK = 20_000
+_FIELDS = (
+    "seq", "time", "actor_id", "actor_name", "actor_badge", "action",
+    "subject_kind", "subject_id", "subject_sha256", "payload_json", "leaf_hash",
+)  # fmt: skip
+
+
+@dataclass
+class LedgerReport:
+    """What a verification found; `ok` only when `problems` is empty."""
+
+    entries: int = 0
+    heads: int = 0
+    subtrees: int = 0
+    problems: list[str] = field(default_factory=list)
+    first_bad_seq: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def fail(self, message: str, seq: int | None = None) -> None:
+        self.problems.append(message)
+        if seq is not None and (self.first_bad_seq is None or seq < self.first_bad_seq):
+            self.first_bad_seq = seq
+
+    def as_dict(self) -> dict:
+        return {
+            "ok": self.ok,
+            "entries": self.entries,
+            "heads": self.heads,
+            "subtrees": self.subtrees,
+            "first_bad_seq": self.first_bad_seq,
+            "problems": self.problems[:50],
+        }
+
+
+class _CompactRange:
+    """The Merkle tree of a growing prefix, kept as the roots of its perfect subtrees."""
+
+    def __init__(self) -> None:
+        self.stack: list[tuple[int, bytes]] = []  # (level, hash), largest first
+        self.size = 0
+        self.completed: list[tuple[int, int, bytes]] = []  # (level, index, hash)
+
+    def append(self, leaf: bytes) -> None:
+        level, digest = 0, leaf
+        while self.stack and self.stack[-1][0] == level:
+            digest = node_hash(self.stack.pop()[1], digest)
+            level += 1
+            if level >= tree.CACHE_LEVEL:
+                self.completed.append((level, (self.size + 1 >> level) - 1, digest))
+        self.stack.append((level, digest))
+        self.size += 1
+
+    def root(self) -> bytes:
+        if not self.stack:
+            return EMPTY_ROOT
+        digest = self.stack[-1][1]
+        for _level, left in reversed(self.stack[:-1]):
+            digest = node_hash(left, digest)
+        return digest
+
+
+def verify_ledger() -> LedgerReport:
+    """Recompute everything from the stored entries and compare with what is stored and signed."""
+    report = LedgerReport()
+    head_list = list(SignedHead.objects.order_by("tree_size", "signed_at"))
+    cached = {
+        (level, index): bytes(digest)
+        for level, index, digest in LedgerSubtree.objects.values_list("level", "index", "hash")
+    }
+    report.subtrees = len(cached)
+    tree_state = _CompactRange()
+    roots_at = {head.tree_size: None for head in head_list}
+    if 0 in roots_at:
+        roots_at[0] = tree_state.root()
+    for row in LedgerEntry.objects.order_by("seq").values_list(*_FIELDS).iterator(CHUNK):
+        seq, stored_leaf = row[0], bytes(row[-1])
+        if seq != tree_state.size:
+            report.fail(f"序号不连续：应为 {tree_state.size}，实为 {seq} / sequence gap", seq)
+            break
+        computed = leaf_hash(canonical_bytes(*row[:-1]))
+        if not hmac.compare_digest(computed, stored_leaf):
+            report.fail(f"条目 {seq} 的内容与其叶哈希不符 / entry {seq} was altered", seq)
+        tree_state.append(stored_leaf)
+        for level, index, digest in tree_state.completed:
+            if (level, index) in cached and cached.pop((level, index)) != digest:
+                report.fail(
+                    f"缓存子树 {level}/{index} 不符 / cached subtree is wrong", index << level
+                )
+        tree_state.completed.clear()
+        if tree_state.size in roots_at:
+            roots_at[tree_state.size] = tree_state.root()
+    report.entries = tree_state.size
+    for level, index in cached:
+        report.fail(f"缓存子树 {level}/{index} 超出日志 / subtree beyond the log", index << level)
+    _check_heads(report, head_list, roots_at)
+    return report
+
+
+def _check_heads(report: LedgerReport, head_list: list[SignedHead], roots_at: dict) -> None:
+    vkey = heads.verifier_key()
+    previous: Checkpoint | None = None
+    for head in head_list:
+        report.heads += 1
+        try:
+            checkpoint = parse_checkpoint(verify_note(head.note, vkey))
+        except VerificationError as exc:
+            report.fail(f"树头 {head.tree_size} 签名无效 / bad signature: {exc}", head.tree_size)
+            continue
+        if (checkpoint.origin, checkpoint.size, checkpoint.root_hash) != (
+            heads.origin(),
+            head.tree_size,
+            bytes(head.root_hash),
+        ):
+            report.fail(f"树头 {head.tree_size} 与其签名内容不符 / head altered", head.tree_size)
+            continue
+        root = roots_at.get(checkpoint.size)
+        if root is None:
+            report.fail(
+                f"树头 {checkpoint.size} 超出现有 {report.entries} 条 / entries missing",
+                report.entries,
+            )
+            continue
+        if not hmac.compare_digest(root, checkpoint.root_hash):
+            report.fail(f"树头 {checkpoint.size} 的根哈希不符 / root mismatch", checkpoint.size - 1)
+            continue
+        if previous is not None and previous.size > 0:
+            _check_consistency(report, previous, checkpoint)
+        previous = checkpoint
+
+
+def _check_consistency(report: LedgerReport, old: Checkpoint, new: Checkpoint) -> None:
+    try:
+        proof = tree.consistency_proof(old.size, new.size)
+        verify_consistency(old.size, new.size, proof, old.root_hash, new.root_hash)
+    except (VerificationError, ValueError, LookupError) as exc:
+        report.fail(f"树头 {old.size}→{new.size} 不一致 / inconsistent: {exc}", new.size)

@@ -1,0 +1,72 @@
+"""The ledger browser for auditors and the head: entries, a proof, heads, key, last check."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bodycam.ledger import heads, integrity, tree
+from bodycam.ledger.entries import entry_bytes
+from bodycam.ledger.models import Action, LedgerEntry, SignedHead
+from bodycam.ledger.queries import FILTERS, filter_entries
+from bodycam.lib.b64 import b64
+
+
+@permission_required("ledger.view_all_entries", raise_exception=True)
+def ledger_browser(request: HttpRequest) -> HttpResponse:
+    entries = LedgerEntry.objects.restrict(request.user).order_by("-seq")
+    try:
+        entries = filter_entries(entries, request.GET)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "ledger/browser.html",
+        {
+            "page": page,
+            "query": query.urlencode(),
+            "filters": {name: request.GET.get(name, "") for name in FILTERS},
+            "actions": Action.choices,
+            "heads": SignedHead.objects.order_by("-tree_size")[:5],
+            "verifier_key": heads.verifier_key(),
+            "public_key_pem": heads.public_key_pem(),
+            "last_check": integrity.last_run(),
+        },
+    )
+
+
+@permission_required("ledger.view_all_entries", raise_exception=True)
+def entry_detail(request: HttpRequest, seq: int) -> HttpResponse:
+    entry = get_object_or_404(LedgerEntry.objects.restrict(request.user), seq=seq)
+    head = SignedHead.objects.filter(tree_size__gt=seq).order_by("-tree_size").first()
+    proof = [b64(h) for h in tree.inclusion_proof(seq, head.tree_size)] if head else None
+    return render(
+        request,
+        "ledger/entry.html",
+        {
+            "entry": entry,
+            "canonical": entry_bytes(entry).decode("utf-8"),
+            "leaf_hash": b64(bytes(entry.leaf_hash)),
+            "head": head,
+            "proof": proof,
+            "proof_arg": ",".join(proof or []),
+            "verifier_key": heads.verifier_key(),
+        },
+    )
+
+
+@require_POST
+@permission_required("ledger.verify", raise_exception=True)
+def verify_now(request: HttpRequest) -> HttpResponse:
+    report = integrity.run_check(include_blobs=True, actor=request.user, trigger="page")
+    if report["ok"]:
+        messages.success(request, _("核验通过：日志和签名树头完整一致。"))
+    else:
+        messages.error(request, _("核验发现问题，请查看下方结果并立即报告。"))
+    return redirect("ledger")

@@ -1,0 +1,47 @@
+"""Periodic jobs: each worker process queues what is due; the queue is shared, so with many
+workers a job is queued once per interval (a rare double is harmless: jobs are idempotent)."""
+
+import logging
+import threading
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import close_old_connections
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+log = logging.getLogger(__name__)
+
+
+def periodic_jobs() -> list[tuple[object, timedelta]]:
+    from bodycam.ledger.tasks import fixity_check, sign_tree_head
+
+    return [
+        (sign_tree_head, timedelta(seconds=settings.LEDGER_SIGN_INTERVAL)),
+        (fixity_check, timedelta(seconds=settings.FIXITY_INTERVAL)),
+    ]
+
+
+def enqueue_due() -> list[str]:
+    """Queue every periodic job not queued within its interval; returns the queued paths."""
+    queued = []
+    for job, interval in periodic_jobs():
+        recent = DBTaskResult.objects.filter(
+            task_path=job.module_path, enqueued_at__gte=timezone.now() - interval
+        )
+        if not recent.exists():
+            job.enqueue()
+            queued.append(job.module_path)
+    return queued
+
+
+def run_forever(stop: threading.Event, tick: float = 30.0) -> None:
+    """Queue due jobs every `tick` seconds until `stop` is set (a daemon thread of the worker)."""
+    while not stop.is_set():
+        try:
+            enqueue_due()
+        except Exception:  # the database may be briefly away; try again next tick
+            log.exception("periodic job scheduling failed")
+        finally:
+            close_old_connections()
+        stop.wait(tick)
