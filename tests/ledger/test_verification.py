@@ -8,7 +8,7 @@ from django.db import connection
 
 from bodycam.ledger import guards, heads
 from bodycam.ledger.entries import record
-from bodycam.ledger.models import Action, LedgerEntry
+from bodycam.ledger.models import Action, LedgerEntry, LedgerState
 
 pytestmark = pytest.mark.django_db
 
@@ -123,3 +123,24 @@ def test_bodycam_verify_includes_the_ledger_and_records_its_run(capsys):
     report = json.loads(capsys.readouterr().out)
     assert report["ok"] and report["ledger"]["entries"] == 5
     assert LedgerEntry.objects.filter(action=Action.VERIFICATION).count() == 1
+
+
+def test_an_entry_stamped_on_a_whole_second_verifies(capsys):
+    from datetime import UTC, datetime
+
+    from bodycam.ledger.entries import canonical_bytes
+    from bodycam.ledger.verify_offline import leaf_hash
+
+    _ledger_of(3)
+    moment = datetime(2026, 11, 27, 9, 0, 0, 0, tzinfo=UTC)  # stored without a fraction
+    data = canonical_bytes(3, moment, None, "", "", "view", "", "", "", "{}")
+    LedgerEntry.objects.bulk_create(
+        [
+            LedgerEntry(
+                seq=3, time=moment, action="view", payload_json="{}", leaf_hash=leaf_hash(data)
+            )
+        ]
+    )
+    LedgerState.objects.update(next_seq=4)
+    code, report = _verify(capsys)
+    assert code == 0, report

@@ -1,12 +1,13 @@
 """Writing the custody ledger: `record()` is the one way in, called inside the caller's
 transaction so that a change and its ledger entry commit together or not at all."""
 
+import contextlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
 from bodycam.ledger.models import Action, LedgerEntry, LedgerState
@@ -53,7 +54,7 @@ def format_time(moment: datetime) -> str:
 
 def canonical_bytes(
     seq: int,
-    time: datetime,
+    time: datetime | str,
     actor_id: int | None,
     actor_name: str,
     actor_badge: str,
@@ -67,9 +68,11 @@ def canonical_bytes(
 
     Equal to canonical_json() of {"action", "actor": {"badge", "id", "name"}, "payload", "seq",
     "subject": {"id", "kind", "sha256"}, "time", "v"}; built by hand because verification
-    rebuilds millions of them (the tests prove the two forms agree).
+    rebuilds millions of them (the tests prove the two forms agree). `time` may be given
+    already formatted, as verification gets it from the database.
     """
     actor = "null" if actor_id is None else str(int(actor_id))
+    when = time if isinstance(time, str) else format_time(time)
     return (
         f'{{"action":{_encode_string(action)},'
         f'"actor":{{"badge":{_encode_string(actor_badge)},"id":{actor},'
@@ -77,7 +80,7 @@ def canonical_bytes(
         f'"payload":{payload_json},"seq":{int(seq)},'
         f'"subject":{{"id":{_encode_string(subject_id)},"kind":{_encode_string(subject_kind)},'
         f'"sha256":{_encode_string(subject_sha256)}}},'
-        f'"time":"{format_time(time)}","v":{CANONICAL_VERSION}}}'
+        f'"time":"{when}","v":{CANONICAL_VERSION}}}'
     ).encode()
 
 
@@ -110,7 +113,7 @@ def record(
     """
     action = Action(action)
     about = Subject.of(subject)
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # all or nothing with the caller's change
         seq = _take_sequence_number()
         entry = LedgerEntry(
             seq=seq,
@@ -130,18 +133,20 @@ def record(
 
 
 def _take_sequence_number() -> int:
-    """The next sequence number, with the state row locked until the transaction ends."""
-    try:
-        state = LedgerState.objects.select_for_update().get(pk=1)
-    except LedgerState.DoesNotExist:
-        try:
-            with transaction.atomic():
-                LedgerState.objects.create(pk=1, next_seq=stored_size())
-        except IntegrityError:
-            pass  # created concurrently: lock theirs
-        state = LedgerState.objects.select_for_update().get(pk=1)
-    LedgerState.objects.filter(pk=1).update(next_seq=state.next_seq + 1)
-    return state.next_seq
+    """The next sequence number. The UPDATE locks the state row until the caller's transaction
+    ends, so appends are serialised and numbers are gap-free."""
+    table = LedgerState._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET next_seq = next_seq + 1 WHERE id = 1 RETURNING next_seq - 1"
+        )
+        row = cursor.fetchone()
+    if row is not None:
+        return row[0]
+    # The state row is made by a migration; a database emptied wholesale (tests) lacks it.
+    with contextlib.suppress(IntegrityError), transaction.atomic():
+        LedgerState.objects.create(pk=1, next_seq=stored_size())
+    return _take_sequence_number()
 
 
 def stored_size() -> int:

@@ -4,7 +4,8 @@ Complete subtrees of CACHE_LEVEL (256 leaves) and above are cached as the log gr
 at ten million entries reads a few dozen cached hashes and at most a few hundred leaf hashes.
 """
 
-from django.db.models import Max, Q
+from django.db import connection
+from django.db.models import Max
 
 from bodycam.ledger import merkle
 from bodycam.ledger.models import LedgerEntry, LedgerSubtree
@@ -35,21 +36,29 @@ class DatabaseHashSource:
         return bytes(row[0]) if row else None
 
     def prefetch(self, subtrees: set[tuple[int, int]], leaf_ranges: list[tuple[int, int]]) -> None:
-        """Load what a computation will ask for in two queries instead of dozens."""
-        if subtrees:
-            wanted = Q()
-            for level, index in subtrees:
-                wanted |= Q(level=level, index=index)
-            for level, index, digest in LedgerSubtree.objects.filter(wanted).values_list(
-                "level", "index", "hash"
-            ):
-                self.subtrees[level, index] = bytes(digest)
-        if leaf_ranges:
-            wanted = Q()
-            for start, end in leaf_ranges:
-                wanted |= Q(seq__gte=start, seq__lt=end)
-            for seq, digest in LedgerEntry.objects.filter(wanted).values_list("seq", "leaf_hash"):
-                self.leaves[seq] = bytes(digest)
+        """Load what a computation will ask for in two queries instead of dozens.
+
+        Plain SQL: this is the hot path of every proof, and the ORM spends longer building
+        these queries than the database spends answering them.
+        """
+        with connection.cursor() as cursor:
+            if subtrees:
+                pairs = sorted(subtrees)
+                values = ", ".join(["(%s, %s)"] * len(pairs))
+                cursor.execute(
+                    f'SELECT level, "index", hash FROM {LedgerSubtree._meta.db_table} '
+                    f'WHERE (level, "index") IN (VALUES {values})',
+                    [number for pair in pairs for number in pair],
+                )
+                self.subtrees.update(((lv, ix), bytes(h)) for lv, ix, h in cursor.fetchall())
+            seqs = sorted({seq for start, end in leaf_ranges for seq in range(start, end)})
+            if seqs:
+                cursor.execute(
+                    f"SELECT seq, leaf_hash FROM {LedgerEntry._meta.db_table} "
+                    f"WHERE seq IN ({', '.join(['%s'] * len(seqs))})",
+                    seqs,
+                )
+                self.leaves.update((seq, bytes(digest)) for seq, digest in cursor.fetchall())
 
 
 class _Planner:
