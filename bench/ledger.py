@@ -83,7 +83,7 @@ def fill(n: int) -> list[bytes]:
                 subject_sha256="ab" * 32,
                 payload_json=payload,
                 leaf_hash=leaf_hash(data),
-            )  # fmt: skip
+            )
         )
         if len(batch) == 20_000:
             LedgerEntry.objects.bulk_create(batch)

@@ -41,7 +41,8 @@ def test_an_entry_served_by_the_api_verifies_offline_and_a_forged_one_does_not(a
     (disc / "checkpoint.txt").write_text(proof["checkpoint"], encoding="utf-8")
     (disc / "entry.json").write_text(entry["canonical"] + "\n", encoding="utf-8")
     args = ["inclusion", "--checkpoint", "checkpoint.txt", "--key", heads.verifier_key(),
-            "--entry", "entry.json", "--index", "11", "--proof", ",".join(proof["proof"])]  # fmt: skip
+            "--entry", "entry.json", "--index", "11",
+            "--proof", ",".join(proof["proof"])]  # fmt: skip
     result = _run(disc, *args)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "验证通过" in result.stdout
