@@ -12,6 +12,8 @@ def isolated_data_dir(settings, tmp_path):
     settings.DATA_DIR = tmp_path / "var"
     settings.BLOB_STORAGE_DIR = tmp_path / "var" / "blobs"
     settings.DATA_DIR.mkdir()
+    # Argon2 is deliberately slow; tests that are not about passwords need not pay for it.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     return settings.DATA_DIR
 
 

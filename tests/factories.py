@@ -27,7 +27,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     full_name = factory.Sequence(lambda n: f"测试人员{n}")
-    badge_number = factory.Sequence(lambda n: f"JX{n:04d}")
+    badge_number = factory.Sequence(lambda n: f"TF{n:05d}")  # never a fixture's JX number
     unit = factory.SubFactory(UnitFactory)
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 

@@ -1,22 +1,32 @@
 """The navigation bar: one list, each item shown to those who hold its permission."""
 
-from dataclasses import dataclass
-
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
-@dataclass(frozen=True)
 class NavItem:
-    label: str | Promise
-    url_name: str
-    permission: str | None = None  # None: every signed-in user
+    """A link shown to users holding any one of its permissions (none given: everyone)."""
+
+    def __init__(self, label: str | Promise, url_name: str, *permissions: str) -> None:
+        self.label, self.url_name, self.permissions = label, url_name, permissions
+
+    def visible_to(self, user) -> bool:
+        return not self.permissions or any(user.has_perm(p) for p in self.permissions)
 
 
 NAVIGATION: list[NavItem] = [
     NavItem(_("首页"), "home"),
+    NavItem(_("我的记录仪"), "my-devices", "devices.check_device"),
+    NavItem(
+        _("执法活动"),
+        "activities",
+        "activities.add_enforcementactivity",
+        "activities.view_all_activities",
+    ),
+    NavItem(_("记录仪台账"), "devices", "devices.view_device"),
+    NavItem(_("不予记录签收"), "exemptions", "activities.review_exemption"),
     NavItem(_("监管链日志"), "ledger", "ledger.view_all_entries"),
     NavItem(_("人员名录"), "people", "accounts.view_user"),
     NavItem(_("用户管理"), "admin:accounts_user_changelist", "accounts.change_user"),
@@ -30,7 +40,7 @@ def visible_items(user) -> list[dict]:
         return []
     items = []
     for item in NAVIGATION:
-        if item.permission and not user.has_perm(item.permission):
+        if not item.visible_to(user):
             continue
         try:
             items.append({"label": item.label, "url": reverse(item.url_name)})

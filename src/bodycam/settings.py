@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "bodycam",
     "bodycam.accounts",
     "bodycam.ledger",
+    "bodycam.devices",
+    "bodycam.activities",
 ]
 
 MIDDLEWARE = [
@@ -197,6 +199,11 @@ FIXITY_INTERVAL = env_int("BODYCAM_FIXITY_INTERVAL", 24 * 3600, minimum=60)
 # Blob storage for originals and derived copies (issue: ingest). Local by default.
 BLOB_STORAGE_DIR = env_path("BODYCAM_BLOB_DIR", DATA_DIR / "blobs")
 
+# Pre-use check thresholds: a check below them makes the device "not ready".
+CHECK_MIN_BATTERY_PERCENT = env_int("BODYCAM_CHECK_MIN_BATTERY_PERCENT", 50, minimum=0)
+CHECK_MIN_FREE_GB = env_int("BODYCAM_CHECK_MIN_FREE_GB", 8, minimum=0)
+CHECK_MAX_CLOCK_OFFSET_SECONDS = env_int("BODYCAM_CHECK_MAX_CLOCK_OFFSET_SECONDS", 10, minimum=0)
+
 # The regulation's effective date: activities before it are not judged.
 REGULATION_EFFECTIVE_DATE = env_date("BODYCAM_REGULATION_EFFECTIVE_DATE", date(2026, 1, 1))
 
@@ -217,6 +224,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "bodycam.lib.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "执法音像记录管理系统 API / Bodycam Records API",

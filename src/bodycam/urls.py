@@ -8,6 +8,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from bodycam import views
 from bodycam.accounts import views as accounts_views
 from bodycam.accounts.forms import LoginForm
+from bodycam.activities import views as activity_views
+from bodycam.devices import transfer as device_transfer
+from bodycam.devices import views as device_views
 from bodycam.ledger import views as ledger_views
 
 admin.site.site_header = admin.site.site_title = "执法音像记录管理系统 · 系统管理"
@@ -23,6 +26,27 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", views.healthz, name="healthz"),
     path("people/", accounts_views.people, name="people"),
+    path("people/import/", accounts_views.people_import, name="people-import"),
+    path("devices/", device_views.device_list, name="devices"),
+    path("devices/mine/", device_views.my_devices, name="my-devices"),
+    path("devices/new/", device_views.device_new, name="device-new"),
+    path("devices/import/", device_transfer.device_import, name="device-import"),
+    path("devices/export.xlsx", device_transfer.device_export, name="device-export"),
+    path("devices/<int:pk>/", device_views.device_detail, name="device"),
+    path("devices/<int:pk>/issue/", device_views.device_issue, name="device-issue"),
+    path("devices/<int:pk>/return/", device_views.device_return, name="device-return"),
+    path("devices/<int:pk>/check/", device_views.device_check, name="device-check"),
+    path(
+        "devices/<int:pk>/maintenance/", device_views.device_maintenance, name="device-maintenance"
+    ),
+    path("activities/", activity_views.activity_list, name="activities"),
+    path("activities/new/", activity_views.activity_new, name="activity-new"),
+    path("activities/<int:pk>/", activity_views.activity_detail, name="activity"),
+    path("activities/<int:pk>/close/", activity_views.activity_close, name="activity-close"),
+    path("activities/<int:pk>/return/", activity_views.activity_return, name="activity-return"),
+    path("activities/<int:pk>/exemption/", activity_views.exemption_new, name="exemption-new"),
+    path("exemptions/", activity_views.exemption_inbox, name="exemptions"),
+    path("exemptions/<int:pk>/review/", activity_views.exemption_review, name="exemption-review"),
     path("ledger/", ledger_views.ledger_browser, name="ledger"),
     path("ledger/entries/<int:seq>/", ledger_views.entry_detail, name="ledger-entry"),
     path("ledger/verify/", ledger_views.verify_now, name="ledger-verify-now"),

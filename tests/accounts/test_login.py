@@ -81,5 +81,9 @@ def test_logout_ends_the_session(client, head):
     assert client.get(reverse("home")).status_code == 302
 
 
-def test_passwords_are_stored_with_argon2(head):
-    assert head.password.startswith("argon2")
+def test_passwords_are_stored_with_argon2(settings):
+    from bodycam import settings as configured  # the module, not the per-test override
+    from tests.factories import UserFactory
+
+    settings.PASSWORD_HASHERS = configured.PASSWORD_HASHERS
+    assert UserFactory().password.startswith("argon2$")

@@ -15,11 +15,17 @@ def _nav_labels(client, user) -> list[str]:
     return [item["label"] for item in client.get(reverse("home")).context["navigation"]]
 
 
-def test_each_role_sees_its_own_navigation(client, officer, head, auditor, administrator):
-    assert _nav_labels(client, officer) == ["首页", "接口文档"]
-    assert _nav_labels(client, head) == ["首页", "监管链日志", "人员名录", "接口文档"]
-    assert _nav_labels(client, auditor) == ["首页", "监管链日志", "人员名录", "接口文档"]
-    assert _nav_labels(client, administrator) == ["首页", "人员名录", "用户管理", "接口文档"]
+def test_each_role_sees_its_own_navigation(
+    client, officer, head, auditor, administrator, oversight
+):
+    oversee = ["首页", "执法活动", "记录仪台账", "监管链日志", "人员名录", "接口文档"]
+    assert _nav_labels(client, officer) == ["首页", "我的记录仪", "执法活动", "接口文档"]
+    assert _nav_labels(client, head) == oversee
+    assert _nav_labels(client, auditor) == oversee
+    assert _nav_labels(client, administrator) == [
+        "首页", "记录仪台账", "人员名录", "用户管理", "接口文档",
+    ]  # fmt: skip
+    assert _nav_labels(client, oversight) == ["首页", "不予记录签收", "人员名录", "接口文档"]
 
 
 @pytest.mark.parametrize("role", Role.values)

@@ -20,6 +20,8 @@ def test_head_signs_in_in_chinese_switches_to_english_and_logs_out(live_server, 
     assert "审批查阅申请" in page.locator(".card").first.inner_text()
     assert page.locator(".mainnav a").all_inner_texts() == [
         "首页",
+        "执法活动",
+        "记录仪台账",
         "监管链日志",
         "人员名录",
         "接口文档",
@@ -30,6 +32,8 @@ def test_head_signs_in_in_chinese_switches_to_english_and_logs_out(live_server, 
     page.wait_for_selector("text=Hello, 王建国")
     assert page.locator(".mainnav a").all_inner_texts() == [
         "Home",
+        "Enforcement activities",
+        "Device ledger",
         "Custody ledger",
         "Directory",
         "API docs",

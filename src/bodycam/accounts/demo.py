@@ -7,6 +7,8 @@ from django.db import transaction
 from bodycam.accounts.models import Unit, User
 from bodycam.accounts.people import add_person
 from bodycam.accounts.roles import Role
+from bodycam.devices.models import Device
+from bodycam.devices.registry import register_device
 
 DEMO_PASSWORD = "demo2026"  # noqa: S105 — printed to the user on purpose; a demo only
 
@@ -32,6 +34,9 @@ PEOPLE = [
     ("auditor", "吴审计", None, "ZFJ-SJ", Role.AUDITOR),
     ("admin", "系统管理员", None, "ZFJ-ZHK", Role.ADMINISTRATOR),
 ]
+
+
+DEVICES = [("TA00716", "DSJ-V9", False), ("TA00717", "DSJ-V9 防爆型", True)]
 
 
 @dataclass(frozen=True)
@@ -61,7 +66,15 @@ def create_demo_bureau(password: str = DEMO_PASSWORD) -> list[DemoLogin]:
                 roles=[role],
             )
         logins.append(DemoLogin(role=str(role), username=username, password=password))
+    _demo_devices(User.objects.get(username="custodian"))
     return logins
+
+
+def _demo_devices(custodian: User) -> None:
+    for serial, model, explosion_proof in DEVICES:
+        if not Device.objects.filter(serial=serial).exists():
+            register_device(serial, custodian, None, manufacturer="演示厂家", model=model,
+                            explosion_proof=explosion_proof)  # fmt: skip
 
 
 def as_dicts(logins: list[DemoLogin]) -> list[dict[str, str]]:

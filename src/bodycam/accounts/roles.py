@@ -23,26 +23,56 @@ class Role(models.TextChoices):
 # Permissions every signed-in person has.
 EVERYONE: frozenset[str] = frozenset({"accounts.view_self"})
 
+# Seeing the whole registry and every activity: the roles that oversee the work.
+_OVERSEE = frozenset(
+    {
+        "accounts.view_user",
+        "accounts.view_unit",
+        "devices.view_device",
+        "activities.view_all_activities",
+    }
+)
+
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.OFFICER: frozenset(),
-    Role.CUSTODIAN: frozenset(),
-    Role.RECORDS_OFFICE: frozenset({"accounts.view_user", "accounts.view_unit"}),
-    Role.HEAD: frozenset({"accounts.view_user", "accounts.view_unit", "ledger.view_all_entries"}),
-    Role.SUPERVISOR: frozenset({"accounts.view_user", "accounts.view_unit"}),
-    Role.OVERSIGHT: frozenset({"accounts.view_user", "accounts.view_unit"}),
-    Role.AUDITOR: frozenset(
-        {"accounts.view_user", "accounts.view_unit", "ledger.view_all_entries", "ledger.verify"}
+    Role.OFFICER: frozenset(
+        {
+            "devices.check_device",  # the devices they carry
+            "activities.add_enforcementactivity",
+            "activities.add_exemption",
+        }
     ),
+    Role.CUSTODIAN: frozenset(
+        {
+            "devices.view_device",
+            "devices.add_device",
+            "devices.change_device",
+            "devices.issue_device",
+            "devices.check_device",
+            "devices.add_maintenancerecord",
+            "devices.import_devices",
+            "accounts.view_user",
+        }
+    ),
+    Role.RECORDS_OFFICE: _OVERSEE,
+    Role.HEAD: _OVERSEE | {"ledger.view_all_entries"},
+    Role.SUPERVISOR: _OVERSEE,
+    Role.OVERSIGHT: frozenset(
+        {"accounts.view_user", "accounts.view_unit", "activities.review_exemption"}
+    ),
+    Role.AUDITOR: _OVERSEE | {"ledger.view_all_entries", "ledger.verify"},
     Role.ADMINISTRATOR: frozenset(
         {
             "accounts.view_user",
             "accounts.add_user",
             "accounts.change_user",
+            "accounts.import_users",
             "accounts.view_unit",
             "accounts.add_unit",
             "accounts.change_unit",
             "authtoken.view_tokenproxy",
             "authtoken.delete_tokenproxy",
+            "devices.view_device",
+            "devices.import_devices",
         }
     ),
 }

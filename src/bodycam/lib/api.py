@@ -12,3 +12,15 @@ class RestrictedViewSetMixin:
 
     def get_queryset(self):
         return self.queryset.restrict(self.request.user, self.restrict_action)
+
+
+def exception_handler(exc, context):
+    """DRF's handler, plus our refusals: 400 with the message in Chinese and English."""
+    from rest_framework.response import Response
+    from rest_framework.views import exception_handler as drf_handler
+
+    from bodycam.lib.errors import Refused
+
+    if isinstance(exc, Refused):
+        return Response({"detail": exc.bilingual()}, status=400)
+    return drf_handler(exc, context)

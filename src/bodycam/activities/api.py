@@ -1,0 +1,139 @@
+"""Activities and exemptions through the API: the same rules and ledger entries as the pages."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from bodycam.activities import exemptions, lifecycle
+from bodycam.activities.models import EnforcementActivity, Exemption
+from bodycam.activities.vocabulary import ActivityType
+from bodycam.devices.lookup import device_by_serial, person
+from bodycam.lib.api import RestrictedViewSetMixin
+
+
+class ExemptionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Exemption
+        fields = [
+            "id", "activity", "ground", "legal_basis", "facts", "filed_by", "filed_at",
+            "status", "reviewed_by", "reviewed_at", "review_comment",
+        ]  # fmt: skip
+        read_only_fields = [
+            "filed_by", "filed_at", "status", "reviewed_by", "reviewed_at", "review_comment",
+        ]  # fmt: skip
+
+
+class ActivitySerializer(serializers.ModelSerializer):
+    officers = serializers.SlugRelatedField(many=True, read_only=True, slug_field="badge_number")
+    devices = serializers.SlugRelatedField(many=True, read_only=True, slug_field="serial")
+    exemptions = ExemptionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = EnforcementActivity
+        fields = [
+            "id", "type", "subject_name", "subject_code", "location", "officers", "devices",
+            "started_at", "ended_at", "away_from_base", "returned_at", "case_number", "status",
+            "exemptions",
+        ]  # fmt: skip
+
+
+class OpenRequest(serializers.Serializer):
+    type = serializers.ChoiceField(choices=ActivityType.choices)
+    officers = serializers.ListField(child=serializers.CharField(), help_text="警号")
+    devices = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+    started_at = serializers.DateTimeField()
+    subject_name = serializers.CharField(required=False, allow_blank=True, default="")
+    subject_code = serializers.CharField(required=False, allow_blank=True, default="")
+    location = serializers.CharField(required=False, allow_blank=True, default="")
+    away_from_base = serializers.BooleanField(required=False, default=False)
+    case_number = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CloseRequest(serializers.Serializer):
+    ended_at = serializers.DateTimeField()
+    returned_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+
+class ReviewRequest(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ActivityViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """Enforcement activities (R-03): officers open and close their own."""
+
+    serializer_class = ActivitySerializer
+    queryset = EnforcementActivity.objects.prefetch_related("officers", "devices", "exemptions")
+
+    @extend_schema(request=OpenRequest, responses={201: ActivitySerializer})
+    def create(self, request: Request) -> Response:
+        if not request.user.has_perm("activities.add_enforcementactivity"):
+            raise PermissionDenied(
+                "只有执法人员可以开始执法活动。 / Only officers open activities."
+            )
+        body = OpenRequest(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        activity = lifecycle.open_activity(
+            data.pop("type"),
+            [person(badge) for badge in data.pop("officers")],
+            data.pop("started_at"),
+            request.user,
+            devices=[device_by_serial(serial) for serial in data.pop("devices")],
+            **data,
+        )
+        return Response(ActivitySerializer(activity).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=CloseRequest, responses=ActivitySerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, pk=None) -> Response:
+        activity = get_object_or_404(
+            EnforcementActivity.objects.restrict(request.user, "change"), pk=pk
+        )
+        body = CloseRequest(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        lifecycle.close_activity(activity, data["ended_at"], request.user, data["returned_at"])
+        activity.refresh_from_db()
+        return Response(ActivitySerializer(activity).data)
+
+
+class ExemptionViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """Exemptions from recording (R-04): filed by officers, reviewed by the oversight office."""
+
+    serializer_class = ExemptionSerializer
+    queryset = Exemption.objects.select_related("activity")
+
+    @extend_schema(request=ExemptionSerializer, responses={201: ExemptionSerializer})
+    def create(self, request: Request) -> Response:
+        body = ExemptionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        activity = get_object_or_404(
+            EnforcementActivity.objects.restrict(request.user, "change"), pk=data["activity"].pk
+        )
+        exemption = exemptions.file_exemption(
+            activity, data["ground"], data["legal_basis"], data["facts"], request.user
+        )
+        return Response(ExemptionSerializer(exemption).data, status=status.HTTP_201_CREATED)
+
+    def _review(self, request: Request, pk, accept: bool) -> Response:
+        exemption = get_object_or_404(Exemption.objects.restrict(request.user, "review"), pk=pk)
+        body = ReviewRequest(data=request.data)
+        body.is_valid(raise_exception=True)
+        exemptions.review_exemption(exemption, request.user, accept, body.validated_data["comment"])
+        exemption.refresh_from_db()
+        return Response(ExemptionSerializer(exemption).data)
+
+    @extend_schema(request=ReviewRequest, responses=ExemptionSerializer)
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request: Request, pk=None) -> Response:
+        return self._review(request, pk, accept=True)
+
+    @extend_schema(request=ReviewRequest, responses=ExemptionSerializer)
+    @action(detail=True, methods=["post"], url_path="return")
+    def send_back(self, request: Request, pk=None) -> Response:
+        return self._review(request, pk, accept=False)

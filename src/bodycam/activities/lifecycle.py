@@ -1,0 +1,135 @@
+"""Opening and closing enforcement activities (R-03, R-09, R-13); each step is a ledger entry."""
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from bodycam.accounts.models import User
+from bodycam.accounts.roles import Role
+from bodycam.activities.models import ActivityStatus, EnforcementActivity
+from bodycam.activities.vocabulary import ActivityType
+from bodycam.devices.models import Device, DeviceStatus
+from bodycam.ledger.entries import format_time, record
+from bodycam.ledger.models import Action
+from bodycam.lib.errors import Refused
+
+NO_SUCH_ACTIVITY = _("没有编号为 %(id)s 的执法活动。")
+# Clocks of phones and PCs drift a little; further in the future than this is refused.
+FUTURE_TOLERANCE = timedelta(minutes=5)
+
+
+def _not_in_future(moment: datetime, what) -> None:
+    if timezone.is_naive(moment):
+        raise Refused(_("%(what)s必须带时区。"), what=what)
+    if moment > timezone.now() + FUTURE_TOLERANCE:
+        raise Refused(_("%(what)s晚于当前时间，请检查时间是否填错。"), what=what)
+
+
+@transaction.atomic
+def open_activity(
+    type: str,
+    officers: Iterable[User],
+    started_at: datetime,
+    actor: User | None,
+    *,
+    devices: Iterable[Device] = (),
+    subject_name: str = "",
+    subject_code: str = "",
+    location: str = "",
+    away_from_base: bool = False,
+    case_number: str = "",
+) -> EnforcementActivity:
+    """Open an activity on arrival (R-09: recording runs from arrival to the end)."""
+    if type not in ActivityType.values:
+        raise Refused(_("活动类型 %(type)r 不是规定的五类之一。"), type=type)
+    officers, devices = list(officers), list(devices)
+    if not officers:
+        raise Refused(_("执法活动至少要有一名执法人员。"))
+    for officer in officers:
+        if not officer.is_active or not officer.has_role(Role.OFFICER):
+            raise Refused(_("%(name)s 不是执法人员。"), name=officer.display_name)
+    for device in devices:
+        if device.status in (DeviceStatus.RETIRED, DeviceStatus.LOST):
+            raise Refused(_("记录仪 %(serial)s 已报废或遗失，不能使用。"), serial=device.serial)
+    _not_in_future(started_at, _("开始时间"))
+    activity = EnforcementActivity.objects.create(
+        type=type,
+        subject_name=subject_name.strip(),
+        subject_code=subject_code.strip(),
+        location=location.strip(),
+        started_at=started_at,
+        away_from_base=away_from_base,
+        case_number=case_number.strip(),
+        opened_by=actor,
+    )
+    activity.officers.set(officers)
+    activity.devices.set(devices)
+    record(
+        Action.ACTIVITY_EVENT,
+        activity,
+        actor,
+        event="opened",
+        type=type,
+        officers=sorted(o.username for o in officers),
+        devices=sorted(d.serial for d in devices),
+        started_at=format_time(started_at),
+        away_from_base=away_from_base,
+    )
+    return activity
+
+
+@transaction.atomic
+def close_activity(
+    activity: EnforcementActivity,
+    ended_at: datetime,
+    actor: User | None,
+    returned_at: datetime | None = None,
+) -> EnforcementActivity:
+    """Close an activity at its end; away from base, with the return time if known (R-13)."""
+    activity = EnforcementActivity.objects.select_for_update().get(pk=activity.pk)
+    if activity.status == ActivityStatus.CLOSED:
+        raise Refused(_("该执法活动已经结束。"))
+    _not_in_future(ended_at, _("结束时间"))
+    if ended_at < activity.started_at:
+        raise Refused(_("结束时间早于开始时间，请检查。"))
+    activity.ended_at = ended_at
+    activity.status = ActivityStatus.CLOSED
+    activity.save(update_fields=["ended_at", "status"])
+    record(Action.ACTIVITY_EVENT, activity, actor, event="closed", ended_at=format_time(ended_at))
+    if returned_at is not None:
+        record_return(activity, returned_at, actor)
+    return activity
+
+
+@transaction.atomic
+def record_return(
+    activity: EnforcementActivity, returned_at: datetime, actor: User | None
+) -> EnforcementActivity:
+    """The time officers came back from work away from base: R-13's 24 hours start here."""
+    activity = EnforcementActivity.objects.select_for_update().get(pk=activity.pk)
+    if not activity.away_from_base:
+        raise Refused(_("该活动不是外出执法，无需登记返回时间。"))
+    _not_in_future(returned_at, _("返回时间"))
+    if activity.ended_at is None or returned_at < activity.ended_at:
+        raise Refused(_("返回时间应在活动结束之后。"))
+    activity.returned_at = returned_at
+    activity.save(update_fields=["returned_at"])
+    record(
+        Action.ACTIVITY_EVENT,
+        activity,
+        actor,
+        event="returned",
+        returned_at=format_time(returned_at),
+    )
+    return activity
+
+
+def is_judged(activity: EnforcementActivity) -> bool:
+    """Whether the rules apply: activities before the regulation took effect are not judged
+    (R-23)."""
+    local_day = timezone.localtime(activity.started_at).date()
+    return local_day >= settings.REGULATION_EFFECTIVE_DATE

@@ -1,0 +1,161 @@
+"""Pages for enforcement activities and exemptions: list, open, detail, close, file, review."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bodycam.activities import exemptions, lifecycle
+from bodycam.activities.forms import (
+    CloseActivityForm,
+    ExemptionForm,
+    OpenActivityForm,
+    ReturnForm,
+    ReviewForm,
+)
+from bodycam.activities.models import EnforcementActivity, Exemption, ExemptionStatus
+from bodycam.lib.errors import Refused
+
+
+@login_required
+def activity_list(request: HttpRequest) -> HttpResponse:
+    activities = EnforcementActivity.objects.restrict(request.user).prefetch_related("officers")
+    if status := request.GET.get("status"):
+        activities = activities.filter(status=status)
+    page = Paginator(activities, 50).get_page(request.GET.get("page"))
+    return render(request, "activities/list.html", {"page": page, "status": status})
+
+
+@permission_required("activities.add_enforcementactivity", raise_exception=True)
+def activity_new(request: HttpRequest) -> HttpResponse:
+    form = OpenActivityForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            activity = lifecycle.open_activity(
+                data.pop("type"), data.pop("officers"), data.pop("started_at"), request.user, **data
+            )
+        except Refused as refusal:
+            form.add_error(None, refusal.text())
+        else:
+            messages.success(
+                request, _("执法活动已开始。请先说告知用语，全程不间断录像（R-08、R-09）。")
+            )
+            return redirect("activity", pk=activity.pk)
+    return render(request, "activities/new.html", {"form": form})
+
+
+@login_required
+def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = get_object_or_404(EnforcementActivity.objects.restrict(request.user), pk=pk)
+    mine = EnforcementActivity.objects.restrict(request.user, "change").filter(pk=pk).exists()
+    return render(
+        request,
+        "activities/detail.html",
+        {
+            "activity": activity,
+            "mine": mine,
+            "close_form": CloseActivityForm(),
+            "return_form": ReturnForm(),
+            "exemptions": activity.exemptions.select_related("filed_by", "reviewed_by"),
+            "needs_recording": exemptions.needs_recording(activity),
+            "may_file": mine and exemptions.may_file(activity),
+            "judged": lifecycle.is_judged(activity),
+        },
+    )
+
+
+def _mine(request: HttpRequest, pk: int) -> EnforcementActivity:
+    return get_object_or_404(EnforcementActivity.objects.restrict(request.user, "change"), pk=pk)
+
+
+@require_POST
+@login_required
+def activity_close(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = _mine(request, pk)
+    form = CloseActivityForm(request.POST)
+    if form.is_valid():
+        try:
+            lifecycle.close_activity(
+                activity,
+                form.cleaned_data["ended_at"],
+                request.user,
+                form.cleaned_data["returned_at"],
+            )
+        except Refused as refusal:
+            messages.error(request, refusal.text())
+        else:
+            messages.success(request, _("执法活动已结束。请当天把记录仪交综合科采集入库（R-13）。"))
+    else:
+        messages.error(request, _("请填写有效的结束时间。"))
+    return redirect("activity", pk=pk)
+
+
+@require_POST
+@login_required
+def activity_return(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = _mine(request, pk)
+    form = ReturnForm(request.POST)
+    if form.is_valid():
+        try:
+            lifecycle.record_return(activity, form.cleaned_data["returned_at"], request.user)
+        except Refused as refusal:
+            messages.error(request, refusal.text())
+        else:
+            messages.success(request, _("已登记返回时间：请在 24 小时内移交记录（R-13）。"))
+    else:
+        messages.error(request, _("请填写有效的返回时间。"))
+    return redirect("activity", pk=pk)
+
+
+@login_required
+def exemption_new(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = _mine(request, pk)
+    form = ExemptionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            exemptions.file_exemption(
+                activity, data["ground"], data["legal_basis"], data["facts"], request.user
+            )
+        except Refused as refusal:
+            form.add_error(None, refusal.text())
+        else:
+            messages.success(request, _("已报送编委办，等待签收（R-04）。"))
+            return redirect("activity", pk=pk)
+    return render(request, "activities/exemption_new.html", {"activity": activity, "form": form})
+
+
+@permission_required("activities.review_exemption", raise_exception=True)
+def exemption_inbox(request: HttpRequest) -> HttpResponse:
+    items = Exemption.objects.restrict(request.user, "review").select_related(
+        "activity", "filed_by"
+    )
+    pending = items.filter(status=ExemptionStatus.FILED)
+    return render(
+        request,
+        "activities/inbox.html",
+        {
+            "pending": [(e, ReviewForm(prefix=f"e{e.pk}")) for e in pending],
+            "done": items.exclude(status=ExemptionStatus.FILED)[:50],
+        },
+    )
+
+
+@require_POST
+@permission_required("activities.review_exemption", raise_exception=True)
+def exemption_review(request: HttpRequest, pk: int) -> HttpResponse:
+    exemption = get_object_or_404(Exemption.objects.restrict(request.user, "review"), pk=pk)
+    accept = request.POST.get("decision") == "acknowledge"
+    form = ReviewForm(request.POST, prefix=f"e{pk}")
+    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    try:
+        exemptions.review_exemption(exemption, request.user, accept, comment)
+    except Refused as refusal:
+        messages.error(request, refusal.text())
+    else:
+        messages.success(request, _("已签收。") if accept else _("已退回执法人员。"))
+    return redirect("exemptions")

@@ -1,0 +1,157 @@
+"""Devices through the API: the same rules, refusals and ledger entries as the pages."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from bodycam.devices import checks, registry
+from bodycam.devices.lookup import device_by_serial, person
+from bodycam.devices.models import Device, DeviceIssue, MaintenanceKind, PreUseCheck
+from bodycam.devices.queries import filter_devices
+from bodycam.lib.api import RestrictedViewSetMixin
+
+
+class CheckSerializer(serializers.ModelSerializer):
+    passed = serializers.BooleanField(read_only=True)
+    problem_text = serializers.SerializerMethodField()
+    clock_offset_seconds = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PreUseCheck
+        fields = [
+            "id", "checked_at", "checked_by", "no_fault", "battery_percent", "free_storage_gb",
+            "device_clock", "clock_offset_seconds", "passed", "problems", "problem_text",
+        ]  # fmt: skip
+        read_only_fields = ["checked_at", "checked_by", "problems"]
+
+    def get_problem_text(self, check: PreUseCheck) -> list[str]:
+        return [checks.describe(p) for p in check.problems]
+
+    def get_clock_offset_seconds(self, check: PreUseCheck) -> float:
+        return check.clock_offset.total_seconds()
+
+
+class IssueSerializer(serializers.ModelSerializer):
+    officer = serializers.CharField(source="officer.username")
+    badge_number = serializers.CharField(source="officer.badge_number")
+
+    class Meta:
+        model = DeviceIssue
+        fields = ["id", "officer", "badge_number", "issued_at", "returned_at", "override_reason"]
+
+
+class DeviceSerializer(serializers.ModelSerializer):
+    custodian = serializers.CharField(help_text="保管员用户名或警号")
+    current_issue = IssueSerializer(read_only=True)
+    latest_check = CheckSerializer(read_only=True)
+
+    class Meta:
+        model = Device
+        fields = [
+            "id", "serial", "manufacturer", "model", "explosion_proof", "purchase_date",
+            "status", "custodian", "unit", "notes", "current_issue", "latest_check",
+        ]  # fmt: skip
+        read_only_fields = ["status", "unit"]
+        # The registry alone judges serials, so every refusal reads the same everywhere.
+        extra_kwargs = {"serial": {"validators": []}}
+
+    def to_representation(self, device: Device) -> dict:
+        data = super().to_representation(device)
+        data["custodian"] = device.custodian.username
+        return data
+
+
+class IssueRequest(serializers.Serializer):
+    officer = serializers.CharField(help_text="警号或用户名")
+    override_reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class MaintenanceRequest(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=MaintenanceKind.choices)
+    description = serializers.CharField()
+    replacement = serializers.CharField(required=False, help_text="替换用记录仪的产品序号")
+
+
+class DeviceViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """The device registry (R-05): register, issue, return, maintain, check (R-07)."""
+
+    serializer_class = DeviceSerializer
+    queryset = Device.objects.select_related("custodian", "unit")
+
+    def get_queryset(self):
+        return filter_devices(super().get_queryset(), self.request.query_params)
+
+    def _device(self, pk, action_name: str) -> Device:
+        return get_object_or_404(Device.objects.restrict(self.request.user, action_name), pk=pk)
+
+    @extend_schema(request=DeviceSerializer, responses={201: DeviceSerializer})
+    def create(self, request: Request) -> Response:
+        if not request.user.has_perm("devices.add_device"):
+            raise PermissionDenied("只有保管员可以登记记录仪。 / Only custodians register devices.")
+        body = DeviceSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        fields = dict(body.validated_data)
+        serial, custodian = fields.pop("serial"), person(fields.pop("custodian"))
+        device = registry.register_device(serial, custodian, request.user, **fields)
+        return Response(DeviceSerializer(device).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=IssueRequest, responses={201: IssueSerializer})
+    @action(detail=True, methods=["post"])
+    def issue(self, request: Request, pk=None) -> Response:
+        body = IssueRequest(data=request.data)
+        body.is_valid(raise_exception=True)
+        issue = registry.issue_device(
+            self._device(pk, "issue"),
+            person(body.validated_data["officer"]),
+            request.user,
+            body.validated_data["override_reason"],
+        )
+        return Response(IssueSerializer(issue).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=IssueSerializer)
+    @action(detail=True, methods=["post"], url_path="return")
+    def give_back(self, request: Request, pk=None) -> Response:
+        issue = registry.return_device(self._device(pk, "issue"), request.user)
+        return Response(IssueSerializer(issue).data)
+
+    @extend_schema(request=MaintenanceRequest, responses={201: None})
+    @action(detail=True, methods=["post"])
+    def maintenance(self, request: Request, pk=None) -> Response:
+        body = MaintenanceRequest(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        replacement = data.get("replacement")
+        if replacement:
+            replacement = device_by_serial(replacement)
+            self._device(replacement.pk, "change")  # a custodian replaces with their own
+        registry.record_maintenance(
+            self._device(pk, "change"),
+            data["kind"],
+            data["description"],
+            request.user,
+            replacement=replacement or None,
+        )
+        return Response(status=status.HTTP_201_CREATED)
+
+    @extend_schema(methods=["GET"], responses=CheckSerializer(many=True))
+    @extend_schema(methods=["POST"], request=CheckSerializer, responses={201: CheckSerializer})
+    @action(detail=True, methods=["get", "post"])
+    def checks(self, request: Request, pk=None) -> Response:
+        if request.method == "GET":
+            device = self._device(pk, "view")
+            return Response(CheckSerializer(device.checks.all(), many=True).data)
+        body = CheckSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        reading = checks.Reading(
+            no_fault=data["no_fault"],
+            battery_percent=data["battery_percent"],
+            free_storage_gb=data["free_storage_gb"],
+            device_clock=data["device_clock"],
+        )
+        check = checks.record_check(self._device(pk, "check"), reading, request.user)
+        return Response(CheckSerializer(check).data, status=status.HTTP_201_CREATED)

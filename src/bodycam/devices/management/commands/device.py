@@ -1,0 +1,84 @@
+from decimal import Decimal, InvalidOperation
+
+from django.core.management.base import CommandError
+
+from bodycam.devices import checks, registry
+from bodycam.devices.lookup import device_by_serial, person
+from bodycam.lib.cli import DomainCommand, parse_moment
+
+
+class Command(DomainCommand):
+    help = "执法记录仪台账：登记、发放、归还、使用前检查。 / Device registry."
+
+    def add_arguments(self, parser) -> None:
+        sub = parser.add_subparsers(dest="subcommand", required=True)
+        add = sub.add_parser("add", help="登记记录仪 / register a device")
+        add.add_argument("serial")
+        add.add_argument("--model", default="")
+        add.add_argument("--manufacturer", default="")
+        add.add_argument("--custodian", required=True, help="保管员用户名或警号")
+        add.add_argument("--explosion-proof", action="store_true")
+        issue = sub.add_parser("issue", help="发放 / issue to an officer")
+        issue.add_argument("serial")
+        issue.add_argument("--to", dest="officer", required=True, help="警号 / badge number")
+        issue.add_argument("--reason", default="", help="检查未通过仍发放的理由")
+        give_back = sub.add_parser("return", help="归还 / take back")
+        give_back.add_argument("serial")
+        check = sub.add_parser("check", help="使用前检查 / pre-use check (R-07)")
+        check.add_argument("serial")
+        check.add_argument("--battery", type=int, required=True, help="电量 %%")
+        check.add_argument("--free-gb", required=True, help="剩余存储 GB")
+        check.add_argument("--clock", required=True, help="记录仪显示的时间 ISO")
+        check.add_argument("--fault", action="store_true", help="记录仪有故障")
+        for command in (add, issue, give_back, check):
+            self.add_json_flag(command)
+
+    def do_add(self, serial, model, manufacturer, custodian, explosion_proof, **options) -> dict:
+        device = registry.register_device(
+            serial,
+            person(custodian),
+            None,
+            model=model,
+            manufacturer=manufacturer,
+            explosion_proof=explosion_proof,
+        )
+        return {
+            "id": device.pk,
+            "serial": device.serial,
+            "message": f"已登记 / registered {device}",
+        }
+
+    def do_issue(self, serial, officer, reason, **options) -> dict:
+        issue = registry.issue_device(device_by_serial(serial), person(officer), None, reason)
+        return {
+            "serial": issue.device.serial,
+            "officer": issue.officer.badge_number,
+            "issued_at": issue.issued_at.isoformat(),
+            "message": f"已发放 / issued {issue.device} → {issue.officer}",
+        }
+
+    def do_return(self, serial, **options) -> dict:
+        issue = registry.return_device(device_by_serial(serial), None)
+        return {"serial": issue.device.serial, "message": f"已归还 / returned {issue.device}"}
+
+    def do_check(self, serial, battery, free_gb, clock, fault, **options) -> dict:
+        try:
+            free = Decimal(free_gb)
+        except InvalidOperation:
+            raise CommandError(f"--free-gb {free_gb!r} 不是数字 / is not a number") from None
+        reading = checks.Reading(
+            no_fault=not fault,
+            battery_percent=battery,
+            free_storage_gb=free,
+            device_clock=parse_moment(clock, "--clock"),
+        )
+        check = checks.record_check(device_by_serial(serial), reading, None)
+        problems = [checks.describe(p) for p in check.problems]
+        verdict = "通过 / ready" if check.passed else "未通过 / NOT ready: " + "；".join(problems)
+        return {
+            "serial": check.device.serial,
+            "passed": check.passed,
+            "problems": check.problems,
+            "clock_offset_seconds": check.clock_offset.total_seconds(),
+            "message": f"使用前检查 {verdict}",
+        }
