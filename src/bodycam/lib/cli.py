@@ -3,6 +3,7 @@
 import json
 import sys
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -10,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.dateparse import parse_datetime
 
 from bodycam.lib.errors import Refused
+from bodycam.lib.spreadsheets import read_table
 
 
 class DomainCommand(BaseCommand):
@@ -49,3 +51,30 @@ def parse_moment(text: str, what: str) -> datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=ZoneInfo(settings.DISPLAY_TIME_ZONE))
     return moment
+
+
+def run_import(path: str, apply: bool, plan, write, key: str) -> tuple[dict, list]:
+    """A spreadsheet import from the command line: the dry run, and with `apply` the write.
+
+    Rows with problems are listed either way; nothing is written unless every row is good.
+    Returns the result to print and what was written.
+    """
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise CommandError(f"无法读取 {path}：{exc.strerror} / cannot read {path}") from None
+    checked = plan(read_table(data, Path(path).name))
+    rows = [{"line": r.line, key: getattr(r, key), "problems": r.problems} for r in checked.rows]
+    lines = [
+        f"第 {r['line']} 行 {r[key]}：{'；'.join(r['problems'])}" for r in rows if r["problems"]
+    ]
+    result = {"rows": rows, **checked.counts, "applied": False}
+    written: list = []
+    if apply:
+        written = write(checked, None)
+        result.update(applied=True, written=len(written))
+        lines.append(f"已导入 {len(written)} 行 / imported {len(written)} rows")
+    else:
+        counts = checked.counts
+        lines.append(f"预检：{counts['total']} 行，{counts['bad']} 行有问题（未写入） / dry run")
+    return {**result, "message": "\n".join(lines)}, written

@@ -3,8 +3,9 @@ from decimal import Decimal, InvalidOperation
 from django.core.management.base import CommandError
 
 from bodycam.devices import checks, registry
+from bodycam.devices.imports import apply_device_import, plan_device_import
 from bodycam.devices.lookup import device_by_serial, person
-from bodycam.lib.cli import DomainCommand, parse_moment
+from bodycam.lib.cli import DomainCommand, parse_moment, run_import
 
 
 class Command(DomainCommand):
@@ -30,7 +31,10 @@ class Command(DomainCommand):
         check.add_argument("--free-gb", required=True, help="剩余存储 GB")
         check.add_argument("--clock", required=True, help="记录仪显示的时间 ISO")
         check.add_argument("--fault", action="store_true", help="记录仪有故障")
-        for command in (add, issue, give_back, check):
+        load = sub.add_parser("import", help="批量导入台账（默认只预检） / import a ledger")
+        load.add_argument("file", help=".xlsx 或 .csv")
+        load.add_argument("--apply", action="store_true", help="预检无误后写入 / write it")
+        for command in (add, issue, give_back, check, load):
             self.add_json_flag(command)
 
     def do_add(self, serial, model, manufacturer, custodian, explosion_proof, **options) -> dict:
@@ -60,6 +64,12 @@ class Command(DomainCommand):
     def do_return(self, serial, **options) -> dict:
         issue = registry.return_device(device_by_serial(serial), None)
         return {"serial": issue.device.serial, "message": f"已归还 / returned {issue.device}"}
+
+    def do_import(self, file, apply, **options) -> dict:
+        result, _devices = run_import(
+            file, apply, plan_device_import, apply_device_import, "serial"
+        )
+        return result
 
     def do_check(self, serial, battery, free_gb, clock, fault, **options) -> dict:
         try:
