@@ -7,6 +7,7 @@ from bodycam.accounts import api as accounts_api
 from bodycam.activities import api as activities_api
 from bodycam.devices import api as devices_api
 from bodycam.ledger import api as ledger_api
+from bodycam.recordings import api as recordings_api
 
 router = DefaultRouter()
 router.register("users", accounts_api.UserViewSet, basename="user")
@@ -14,6 +15,7 @@ router.register("units", accounts_api.UnitViewSet, basename="unit")
 router.register("devices", devices_api.DeviceViewSet, basename="api-device")
 router.register("activities", activities_api.ActivityViewSet, basename="api-activity")
 router.register("exemptions", activities_api.ExemptionViewSet, basename="api-exemption")
+router.register("recordings", recordings_api.RecordingViewSet, basename="api-recording")
 router.register("ledger/entries", ledger_api.EntryViewSet, basename="ledger-entry")
 router.register("ledger/heads", ledger_api.HeadViewSet, basename="ledger-head")
 

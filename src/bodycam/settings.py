@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "bodycam.ledger",
     "bodycam.devices",
     "bodycam.activities",
+    "bodycam.recordings",
 ]
 
 MIDDLEWARE = [
@@ -196,13 +197,38 @@ LEDGER_SIGNING_KEY_FILE = env_str("BODYCAM_LEDGER_SIGNING_KEY_FILE", "") or None
 LEDGER_SIGN_INTERVAL = env_int("BODYCAM_LEDGER_SIGN_INTERVAL", 300, minimum=10)
 FIXITY_INTERVAL = env_int("BODYCAM_FIXITY_INTERVAL", 24 * 3600, minimum=60)
 
-# Blob storage for originals and derived copies (issue: ingest). Local by default.
+# Blob storage for originals and derived copies: local files by default, or S3-compatible
+# object storage with Object Lock in compliance mode.
+BLOB_BACKENDS = {
+    "local": "bodycam.recordings.storage_local.LocalBlobStore",
+    "s3": "bodycam.recordings.storage_s3.S3BlobStore",
+}
+BLOB_BACKEND = env_str("BODYCAM_BLOB_BACKEND", "local")
+if BLOB_BACKEND not in BLOB_BACKENDS:
+    raise refuse("BODYCAM_BLOB_BACKEND", BLOB_BACKEND, "local 或 s3", "local or s3")
 BLOB_STORAGE_DIR = env_path("BODYCAM_BLOB_DIR", DATA_DIR / "blobs")
+S3_ENDPOINT_URL = env_str("BODYCAM_S3_ENDPOINT_URL", "")
+S3_BUCKET = env_str("BODYCAM_S3_BUCKET", "bodycam")
+S3_REGION = env_str("BODYCAM_S3_REGION", "us-east-1")
+S3_ACCESS_KEY = env_secret("BODYCAM_S3_ACCESS_KEY") or ""
+S3_SECRET_KEY = env_secret("BODYCAM_S3_SECRET_KEY") or ""
+# Originals are kept at least this long (R-14: one year); Object Lock enforces it on S3.
+MINIMUM_RETENTION_DAYS = env_int("BODYCAM_MINIMUM_RETENTION_DAYS", 366, minimum=366)
 
 # Pre-use check thresholds: a check below them makes the device "not ready".
 CHECK_MIN_BATTERY_PERCENT = env_int("BODYCAM_CHECK_MIN_BATTERY_PERCENT", 50, minimum=0)
 CHECK_MIN_FREE_GB = env_int("BODYCAM_CHECK_MIN_FREE_GB", 8, minimum=0)
 CHECK_MAX_CLOCK_OFFSET_SECONDS = env_int("BODYCAM_CHECK_MAX_CLOCK_OFFSET_SECONDS", 10, minimum=0)
+
+# Ingest: how a recorder model's clock is written into its files. "Asia/Shanghai-as-UTC" means
+# Beijing wall-clock time labelled as UTC (common); "utc" means true UTC. Per model:
+# BODYCAM_DEVICE_CLOCK_BY_MODEL="DSJ-X1=utc,DSJ-V9=Asia/Shanghai-as-UTC".
+DEVICE_CLOCK_DEFAULT = env_str("BODYCAM_DEVICE_CLOCK_DEFAULT", "Asia/Shanghai-as-UTC")
+DEVICE_CLOCK_BY_MODEL = dict(
+    item.split("=", 1) for item in env_list("BODYCAM_DEVICE_CLOCK_BY_MODEL", []) if "=" in item
+)
+# How far outside an activity's start and end a recording may fall and still be linked to it.
+LINK_TOLERANCE_MINUTES = env_int("BODYCAM_LINK_TOLERANCE_MINUTES", 10, minimum=0)
 
 # The regulation's effective date: activities before it are not judged.
 REGULATION_EFFECTIVE_DATE = env_date("BODYCAM_REGULATION_EFFECTIVE_DATE", date(2026, 1, 1))

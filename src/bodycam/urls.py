@@ -12,6 +12,7 @@ from bodycam.activities import views as activity_views
 from bodycam.devices import transfer as device_transfer
 from bodycam.devices import views as device_views
 from bodycam.ledger import views as ledger_views
+from bodycam.recordings import views as recording_views
 
 admin.site.site_header = admin.site.site_title = "执法音像记录管理系统 · 系统管理"
 
@@ -47,6 +48,9 @@ urlpatterns = [
     path("activities/<int:pk>/exemption/", activity_views.exemption_new, name="exemption-new"),
     path("exemptions/", activity_views.exemption_inbox, name="exemptions"),
     path("exemptions/<int:pk>/review/", activity_views.exemption_review, name="exemption-review"),
+    path("recordings/", recording_views.recording_list, name="recordings"),
+    path("recordings/<int:pk>/", recording_views.recording_detail, name="recording"),
+    path("recordings/<int:pk>/link/", recording_views.recording_link, name="recording-link"),
     path("ledger/", ledger_views.ledger_browser, name="ledger"),
     path("ledger/entries/<int:seq>/", ledger_views.entry_detail, name="ledger-entry"),
     path("ledger/verify/", ledger_views.verify_now, name="ledger-verify-now"),

@@ -18,7 +18,7 @@ def _nav_labels(client, user) -> list[str]:
 def test_each_role_sees_its_own_navigation(
     client, officer, head, auditor, administrator, oversight
 ):
-    oversee = ["首页", "执法活动", "记录仪台账", "监管链日志", "人员名录", "接口文档"]
+    oversee = ["首页", "执法活动", "记录仪台账", "音像记录", "监管链日志", "人员名录", "接口文档"]
     assert _nav_labels(client, officer) == ["首页", "我的记录仪", "执法活动", "接口文档"]
     assert _nav_labels(client, head) == oversee
     assert _nav_labels(client, auditor) == oversee

@@ -30,6 +30,7 @@ _OVERSEE = frozenset(
         "accounts.view_unit",
         "devices.view_device",
         "activities.view_all_activities",
+        "recordings.view_recording",  # the facts about recordings, never their content
     }
 )
 
@@ -53,7 +54,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "accounts.view_user",
         }
     ),
-    Role.RECORDS_OFFICE: _OVERSEE,
+    Role.RECORDS_OFFICE: _OVERSEE | {"recordings.ingest_recording", "recordings.change_recording"},
     Role.HEAD: _OVERSEE | {"ledger.view_all_entries"},
     Role.SUPERVISOR: _OVERSEE,
     Role.OVERSIGHT: frozenset(

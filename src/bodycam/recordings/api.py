@@ -1,0 +1,67 @@
+"""Recordings through the API: the facts about each original (never its content: that needs
+an approved viewing request), the same filters as the page, and linking."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from bodycam.activities.models import EnforcementActivity
+from bodycam.lib.api import RestrictedViewSetMixin
+from bodycam.recordings import linking
+from bodycam.recordings.models import Recording
+from bodycam.recordings.queries import FILTERS, filter_recordings
+
+
+class RecordingSerializer(serializers.ModelSerializer):
+    device = serializers.SlugRelatedField(read_only=True, slug_field="serial")
+    officer = serializers.SlugRelatedField(read_only=True, slug_field="badge_number")
+    duration_seconds = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Recording
+        fields = [
+            "id", "sha256", "hash_algorithm", "size", "kind", "condition", "damage_reason",
+            "original_name", "device", "officer", "serial_raw", "badge_raw", "needs_review",
+            "review_notes", "recorded_at", "recorded_at_raw", "time_source", "clock_convention",
+            "container", "duration_seconds", "video_codec", "audio_codec", "width", "height",
+            "latitude", "longitude", "ingested_at", "upload_deadline", "deadline_met", "activity",
+        ]  # fmt: skip
+
+    def get_duration_seconds(self, recording: Recording) -> float | None:
+        return recording.duration.total_seconds() if recording.duration else None
+
+
+class LinkRequest(serializers.Serializer):
+    activity = serializers.IntegerField(allow_null=True, help_text="执法活动编号；null 取消关联")
+
+
+@extend_schema(parameters=[OpenApiParameter(name, str) for name in FILTERS])
+class RecordingViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """Recordings (R-11..R-13): metadata, times raw and interpreted, hash, deadline, link."""
+
+    serializer_class = RecordingSerializer
+    queryset = Recording.objects.select_related("device", "officer")
+
+    def get_queryset(self):
+        try:
+            return filter_recordings(super().get_queryset(), self.request.query_params)
+        except ValueError as exc:
+            raise ValidationError({"detail": str(exc)}) from None
+
+    @extend_schema(request=LinkRequest, responses=RecordingSerializer)
+    @action(detail=True, methods=["post"])
+    def link(self, request: Request, pk=None) -> Response:
+        """Link the recording to an activity, or unlink it (records office, R-02)."""
+        if not request.user.has_perm("recordings.change_recording"):
+            raise PermissionDenied("只有综合科可以关联记录。 / Only the records office links.")
+        recording = get_object_or_404(Recording.objects.restrict(request.user), pk=pk)
+        body = LinkRequest(data=request.data)
+        body.is_valid(raise_exception=True)
+        pk_activity = body.validated_data["activity"]
+        activity = get_object_or_404(EnforcementActivity, pk=pk_activity) if pk_activity else None
+        recording = linking.link_by_hand(recording, activity, request.user)
+        return Response(RecordingSerializer(recording).data)

@@ -1,0 +1,84 @@
+"""Linking recordings to the enforcement activity they belong to (R-02); every link is a ledger
+entry. What cannot be linked waits in the records office's "unlinked" list."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from bodycam.activities.models import EnforcementActivity
+from bodycam.ledger.entries import record
+from bodycam.ledger.models import Action
+from bodycam.lib.errors import Refused
+from bodycam.recordings import timing
+from bodycam.recordings.models import Recording
+
+
+def matching_activity(recording: Recording) -> EnforcementActivity | None:
+    """The one activity whose officer or device and time span fit; None when none or several
+    fit equally (a person then decides)."""
+    if recording.recorded_at is None or (
+        recording.officer_id is None and recording.device_id is None
+    ):
+        return None
+    slack = timedelta(minutes=settings.LINK_TOLERANCE_MINUTES)
+    who = Q()
+    if recording.officer_id:
+        who |= Q(officers=recording.officer_id)
+    if recording.device_id:
+        who |= Q(devices=recording.device_id)
+    candidates = list(
+        EnforcementActivity.objects.filter(who, started_at__lte=recording.recorded_at + slack)
+        .filter(Q(ended_at__gte=recording.recorded_at - slack) | Q(ended_at__isnull=True))
+        .distinct()
+    )
+    if len(candidates) > 1 and recording.officer_id and recording.device_id:
+        both = [a for a in candidates if _uses(a, recording)]
+        candidates = both or candidates
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def _uses(activity: EnforcementActivity, recording: Recording) -> bool:
+    return (
+        activity.officers.filter(pk=recording.officer_id).exists()
+        and activity.devices.filter(pk=recording.device_id).exists()
+    )
+
+
+def apply_deadline(recording: Recording) -> None:
+    """The R-13 facts: the deadline that applies given the link, and whether it was met."""
+    deadline = None
+    if recording.recorded_at is not None:
+        deadline = timing.upload_deadline(recording.recorded_at, recording.activity)
+    recording.upload_deadline = deadline
+    recording.deadline_met = None if deadline is None else recording.ingested_at <= deadline
+    recording.save(update_fields=["upload_deadline", "deadline_met"])
+
+
+def apply_link(recording: Recording, activity: EnforcementActivity | None, actor, how: str) -> None:
+    """Set (or clear) the link and the R-13 facts that follow from it; a ledger entry."""
+    before = recording.activity_id
+    recording.activity = activity
+    recording.save(update_fields=["activity"])
+    apply_deadline(recording)
+    record(
+        Action.LINK_CHANGE,
+        recording,
+        actor,
+        before=before,
+        after=activity.pk if activity else None,
+        how=how,
+    )
+
+
+@transaction.atomic
+def link_by_hand(recording: Recording, activity: EnforcementActivity | None, actor) -> Recording:
+    """The records office links a recording to an activity, or unlinks it (R-02)."""
+    recording = Recording.objects.select_for_update().get(pk=recording.pk)
+    if activity is not None and activity.started_at > timezone.now():
+        raise Refused(_("该执法活动尚未开始。"))
+    apply_link(recording, activity, actor, how="by hand")
+    return recording

@@ -1,0 +1,87 @@
+"""`bodycam ingest`: take in every file of a docked recorder (R-13)."""
+
+import json
+from collections import Counter
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from bodycam.activities.models import EnforcementActivity
+from bodycam.devices.lookup import device_by_serial, person
+from bodycam.lib.errors import Refused
+from bodycam.recordings.ingest import IngestResult, Outcome, ingest_paths
+from bodycam.recordings.resolution import Given
+from bodycam.recordings.storage import StorageFull
+from bodycam.recordings.watch import watch
+
+
+class Command(BaseCommand):
+    requires_system_checks = []  # an operational command: start fast, ingest at once
+    help = (
+        "采集入库：记录仪中的全部文件，一次读取、计算哈希并存储，原文件不被改动。 / Ingest every "
+        "file of a recorder: hashed once, stored once, the source never changed."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("paths", nargs="*", type=Path, help="文件或文件夹 / files or folders")
+        parser.add_argument("--device", help="产品序号 / serial")
+        parser.add_argument("--officer", help="警号 / badge number")
+        parser.add_argument("--activity", type=int, help="执法活动编号 / activity id")
+        parser.add_argument("--json", dest="as_json", action="store_true", help="JSON lines")
+        parser.add_argument("--watch", type=Path, help="监视文件夹 / watch a folder")
+        parser.add_argument("--settle", type=float, default=10.0, help="大小稳定秒数")
+
+    def handle(self, *args, paths, device, officer, activity, as_json, watch, settle, **options):
+        if not paths and watch is None:
+            raise CommandError("请给出要采集的文件或文件夹。 / Give files or folders to ingest.")
+        try:
+            given = Given(
+                device=device_by_serial(device) if device else None,
+                officer=person(officer) if officer else None,
+                activity=self._activity(activity),
+            )
+        except Refused as refusal:
+            raise CommandError(refusal.bilingual()) from None
+        results = watch_folder(watch, given, settle) if watch else ingest_paths(paths, given)
+        counts: Counter = Counter()
+        try:
+            for result in results:
+                counts[result.status] += 1
+                self.stdout.write(self._line(result, as_json))
+        except StorageFull as full:
+            self._summary(counts, as_json)
+            raise CommandError(
+                f"{full} 采集已停止，已入库的文件不受影响。 / Ingest stopped."
+            ) from None
+        self._summary(counts, as_json)
+        if counts[Outcome.ERROR]:
+            raise CommandError(
+                f"{counts[Outcome.ERROR]} 个文件无法读写，请检查后重新采集。 / "
+                f"{counts[Outcome.ERROR]} files could not be read or written."
+            )
+
+    def _activity(self, pk: int | None) -> EnforcementActivity | None:
+        if pk is None:
+            return None
+        found = EnforcementActivity.objects.filter(pk=pk).first()
+        if found is None:
+            raise CommandError(f"没有编号为 {pk} 的执法活动。 / No activity {pk}.")
+        return found
+
+    def _line(self, result: IngestResult, as_json: bool) -> str:
+        if as_json:
+            return json.dumps(result.as_dict(), ensure_ascii=False)
+        label = Outcome(result.status).label
+        digest = result.sha256[:12] or "-"
+        return f"{label}\t{digest}\t{result.size}\t{result.path}\t{result.reason}".rstrip()
+
+    def _summary(self, counts: Counter, as_json: bool) -> None:
+        if as_json:
+            self.stderr.write(json.dumps({"summary": dict(counts)}, ensure_ascii=False))
+            return
+        parts = [f"{Outcome(status).label} {n}" for status, n in sorted(counts.items())]
+        self.stdout.write("合计 / total: " + "，".join(parts or ["0"]))
+
+
+def watch_folder(folder: Path, given: Given, settle: float):
+    return watch(folder, given, settle=settle)

@@ -1,0 +1,137 @@
+"""Recordings (音像记录): one row per original file, its content hash, what it shows, who made
+it and when, and the facts that R-13 judges. The original bytes live in blob storage."""
+
+from typing import Any, Self
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from bodycam.lib.restrict import RestrictedQuerySet
+
+
+class Kind(models.TextChoices):
+    VIDEO = "video", _("视频")
+    AUDIO = "audio", _("音频")
+    PHOTO = "photo", _("照片")
+
+
+class Condition(models.TextChoices):
+    STORED = "stored", _("完好")
+    DAMAGED = "damaged", _("损坏")
+
+
+class TimeSource(models.TextChoices):
+    CONTAINER = "container", _("文件内记录时间")
+    EXIF = "exif", _("照片 EXIF 时间")
+    FILE_NAME = "file_name", _("文件名中的时间")
+    UNKNOWN = "unknown", _("无法确定")
+
+
+class RecordingQuerySet(RestrictedQuerySet):
+    def scope(self, user: Any, action: str) -> Self:
+        """The records office and overseeing roles see every recording's facts; an officer
+        sees their own. Seeing content is another matter: it needs an approval (R-16)."""
+        if action != "view":
+            return self.none()
+        if user.has_perm("recordings.view_recording"):
+            return self
+        return self.filter(officer=user)
+
+
+class Recording(models.Model):
+    """One original file from a recorder, stored once under its SHA-256 (R-11, R-18)."""
+
+    sha256 = models.CharField(_("SHA-256"), max_length=64, unique=True)
+    hash_algorithm = models.CharField(max_length=16, default="sha256")
+    size = models.BigIntegerField(_("大小（字节）"))
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    condition = models.CharField(
+        _("状态"), max_length=10, choices=Condition.choices, default=Condition.STORED
+    )
+    damage_reason = models.CharField(_("损坏原因"), max_length=300, blank=True)
+    storage = models.CharField(_("存储"), max_length=20, default="local")
+    original_name = models.CharField(_("原文件名"), max_length=400)
+    source_path = models.TextField(_("来源路径"), blank=True)
+
+    # Who: as resolved, and the raw values the resolution started from.
+    device = models.ForeignKey(
+        "devices.Device", verbose_name=_("执法记录仪"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="recordings",
+    )  # fmt: skip
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("执法人员"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="recordings",
+    )  # fmt: skip
+    serial_raw = models.CharField(_("产品序号（原始）"), max_length=64, blank=True)
+    badge_raw = models.CharField(_("警号（原始）"), max_length=64, blank=True)
+    needs_review = models.BooleanField(_("待综合科核实"), default=False)
+    review_notes = models.JSONField(_("待核实事项"), default=list)
+
+    # When: the device's clock as written, and the interpreted true time (UTC).
+    recorded_at = models.DateTimeField(_("录制时间"), null=True, blank=True, db_index=True)
+    recorded_at_raw = models.CharField(_("记录仪时间（原始）"), max_length=100, blank=True)
+    time_source = models.CharField(
+        _("时间来源"), max_length=20, choices=TimeSource.choices, default=TimeSource.UNKNOWN
+    )
+    clock_convention = models.CharField(_("时钟解释方式"), max_length=60, blank=True)
+    clock_offset = models.DurationField(_("校正的时钟偏差"), null=True, blank=True)
+
+    # What: from the container header.
+    container = models.CharField(_("封装格式"), max_length=60, blank=True)
+    duration = models.DurationField(_("时长"), null=True, blank=True)
+    video_codec = models.CharField(_("视频编码"), max_length=30, blank=True)
+    audio_codec = models.CharField(_("音频编码"), max_length=30, blank=True)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    metadata = models.JSONField(_("元数据"), default=dict)
+    # A derived copy (never evidence): a small JPEG made by a follow-up job.
+    thumbnail_sha256 = models.CharField(_("缩略图"), max_length=64, blank=True)
+
+    # R-13: handed over the same day, or within 24 h of returning from work away from base.
+    ingested_at = models.DateTimeField(_("入库时间"), db_index=True)
+    ingested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("入库人"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )  # fmt: skip
+    upload_deadline = models.DateTimeField(_("移交时限"), null=True, blank=True)
+    deadline_met = models.BooleanField(_("按时移交"), null=True)
+
+    activity = models.ForeignKey(
+        "activities.EnforcementActivity", verbose_name=_("执法活动"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="recordings",
+    )  # fmt: skip
+
+    objects = RecordingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("音像记录")
+        verbose_name_plural = _("音像记录")
+        ordering = ["-recorded_at", "-pk"]
+        indexes = [
+            models.Index(fields=["officer", "recorded_at"], name="recording_officer_time"),
+            models.Index(fields=["device", "recorded_at"], name="recording_device_time"),
+            models.Index(
+                fields=["ingested_at"],
+                condition=Q(activity__isnull=True),
+                name="recording_unlinked",
+            ),
+        ]
+        permissions = [("ingest_recording", "Ingest recordings")]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The identity of an original never changes (R-11, R-18): only links and facts do.
+        if not self._state.adding:
+            stored = type(self).objects.filter(pk=self.pk).values("sha256", "size").get()
+            if (stored["sha256"], stored["size"]) != (self.sha256, self.size):
+                raise ValueError("an original's hash and size never change")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise ValueError("recordings are never deleted outside disposal (R-11, R-14)")

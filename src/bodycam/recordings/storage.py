@@ -1,0 +1,69 @@
+"""Blob storage for originals and derived copies: one small interface, two backends.
+
+Keys are the SHA-256 (hex) of the content. A blob is written once through a `Staging`: bytes
+go to a temporary place, then `commit` makes them durable and visible under their key in one
+atomic step (or recognises that the key already exists). Nothing ever overwrites, truncates or
+deletes a committed blob; only disposal after retention may (a later issue), and it leaves a
+ledger entry.
+"""
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import BinaryIO, Protocol
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+
+class StorageFull(OSError):
+    """Not enough space for a blob; nothing partial was left behind."""
+
+
+class Staging(Protocol):
+    """A blob being written. Exactly one of commit() or abort() ends it."""
+
+    def write(self, chunk: bytes) -> None: ...
+
+    def commit(self, sha256: str, retain_until: datetime | None) -> bool:
+        """Make the bytes durable under `sha256`; False if that key already held them."""
+        ...
+
+    def abort(self) -> None:
+        """Discard what was written (the key is untouched)."""
+        ...
+
+
+class BlobStore(Protocol):
+    """Where blobs live. Implementations: storage_local.LocalBlobStore, storage_s3.S3BlobStore."""
+
+    name: str
+
+    def stage(self, size_hint: int | None = None) -> Staging:
+        """Start writing a blob; raises StorageFull up front when `size_hint` cannot fit."""
+        ...
+
+    def exists(self, sha256: str) -> bool: ...
+
+    def open(self, sha256: str) -> BinaryIO:
+        """The blob's bytes, for reading (FileNotFoundError if missing)."""
+        ...
+
+    def size(self, sha256: str) -> int: ...
+
+    def keys(self) -> Iterator[str]:
+        """Every committed key."""
+        ...
+
+    def sweep(self) -> int:
+        """Remove staging leftovers of crashed writers; returns how many."""
+        ...
+
+    def free_bytes(self) -> int | None:
+        """Free space, if the backend can tell."""
+        ...
+
+
+def blob_store() -> BlobStore:
+    """The configured store (BODYCAM_BLOB_BACKEND: local or s3)."""
+    backend = settings.BLOB_BACKENDS[settings.BLOB_BACKEND]
+    return import_string(backend)()

@@ -1,0 +1,82 @@
+"""Recording pages: the list with its filters, a recording's facts, the unlinked queue."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bodycam.activities.models import EnforcementActivity
+from bodycam.ledger.models import LedgerEntry
+from bodycam.lib.errors import Refused
+from bodycam.recordings import linking
+from bodycam.recordings.models import Condition, Kind, Recording
+from bodycam.recordings.queries import FILTERS, filter_recordings
+from bodycam.recordings.review import describe_note
+
+
+@login_required
+def recording_list(request: HttpRequest) -> HttpResponse:
+    recordings = Recording.objects.restrict(request.user).select_related("officer", "device")
+    try:
+        recordings = filter_recordings(recordings, request.GET)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+    page = Paginator(recordings, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "recordings/list.html",
+        {
+            "page": page,
+            "filters": {name: request.GET.get(name, "") for name in FILTERS},
+            "kinds": Kind.choices,
+            "conditions": Condition.choices,
+        },
+    )
+
+
+@login_required
+def recording_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    recording = get_object_or_404(
+        Recording.objects.restrict(request.user).select_related("officer", "device", "activity"),
+        pk=pk,
+    )
+    may_link = request.user.has_perm("recordings.change_recording")
+    return render(
+        request,
+        "recordings/detail.html",
+        {
+            "recording": recording,
+            "notes": [describe_note(note) for note in recording.review_notes],
+            "entries": LedgerEntry.objects.filter(
+                subject_kind="recording", subject_id=str(pk)
+            ).order_by("seq"),
+            "may_link": may_link,
+            "candidates": _candidates(recording) if may_link else [],
+        },
+    )
+
+
+def _candidates(recording: Recording):
+    """Activities of the same officer around that day, newest first, for linking by hand."""
+    activities = EnforcementActivity.objects.order_by("-started_at")
+    if recording.officer_id:
+        activities = activities.filter(officers=recording.officer_id)
+    return activities[:30]
+
+
+@require_POST
+@permission_required("recordings.change_recording", raise_exception=True)
+def recording_link(request: HttpRequest, pk: int) -> HttpResponse:
+    recording = get_object_or_404(Recording.objects.restrict(request.user), pk=pk)
+    value = request.POST.get("activity", "")
+    activity = get_object_or_404(EnforcementActivity, pk=int(value)) if value.isdigit() else None
+    try:
+        linking.link_by_hand(recording, activity, request.user)
+    except Refused as refusal:
+        messages.error(request, refusal.text())
+    else:
+        messages.success(request, _("已关联到执法活动。") if activity else _("已取消关联。"))
+    return redirect("recording", pk=pk)
