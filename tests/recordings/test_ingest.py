@@ -276,3 +276,16 @@ def test_storage_full_stops_before_writing_and_keeps_what_is_stored(
         assert Recording.objects.count() == 1
     finally:
         subprocess.run(["umount", str(small)], check=False)
+
+
+def test_ingest_into_s3_locks_the_original_for_at_least_a_year(card, recorder, s3_store):
+    from django.utils import timezone
+
+    [result] = _ingest(card["segment1"])
+    assert result["status"] == "stored"
+    recording = Recording.objects.get(pk=result["recording_id"])
+    assert recording.storage == "s3"
+    with s3_store.open(recording.sha256) as blob:
+        assert blob.read() == card["segment1"].read_bytes()
+    mode, until = s3_store.retention(recording.sha256)
+    assert mode == "COMPLIANCE" and until >= timezone.now() + timedelta(days=365)
