@@ -28,6 +28,7 @@ from bodycam.recordings.naming import display_name, read_name
 from bodycam.recordings.probe import kind_of, probe
 from bodycam.recordings.resolution import Given, resolve
 from bodycam.recordings.storage import BlobStore, StorageFull, blob_store
+from bodycam.recordings.tasks import process_recording
 
 
 class Outcome(models.TextChoices):
@@ -139,8 +140,6 @@ def _store(path: Path, kind: str, size: int, given: Given, store: BlobStore) -> 
 @transaction.atomic
 def _register(path, kind, sha256, size, info, name, facts, given, store) -> Recording:
     """The row, its ledger entries and its follow-up job: all or nothing."""
-    from bodycam.recordings.tasks import process_recording
-
     recording = Recording.objects.create(
         sha256=sha256,
         size=size,
