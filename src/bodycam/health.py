@@ -16,6 +16,14 @@ def _database(connection) -> str:
 
 
 def _storage() -> str:
+    if settings.BLOB_BACKEND != "local":
+        from bodycam.recordings.storage import blob_store
+
+        try:
+            blob_store().exists("0" * 64)  # one round trip to the object store
+        except Exception as exc:  # any client error means "unreachable"
+            return f"error: {type(exc).__name__}"
+        return "ok"
     folder = settings.BLOB_STORAGE_DIR
     try:
         folder.mkdir(parents=True, exist_ok=True)

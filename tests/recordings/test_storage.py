@@ -245,3 +245,10 @@ def test_s3_sweep_aborts_abandoned_multipart_uploads(s3_store):
     assert s3_store.sweep() == 1
     uploads = s3_store.client.list_multipart_uploads(Bucket=s3_store.bucket)
     assert uploads.get("Uploads", []) == []
+
+
+def test_healthz_reaches_the_object_store(client, s3_store, settings):
+    assert client.get("/healthz").json()["storage"] == "ok"
+    settings.S3_ENDPOINT_URL = "http://127.0.0.1:9"  # nothing listens there
+    response = client.get("/healthz")
+    assert response.status_code == 503 and response.json()["storage"].startswith("error")
