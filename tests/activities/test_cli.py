@@ -2,11 +2,8 @@
 the same rules, refusals and ledger entries as the pages and the API."""
 
 import json
-import os
 import re
 import sqlite3
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -18,8 +15,7 @@ from bodycam.activities import lifecycle
 from bodycam.activities.models import ActivityStatus, EnforcementActivity
 from bodycam.devices import registry
 from bodycam.ledger.models import Action, LedgerEntry
-
-BILINGUAL = re.compile(r"[\u4e00-\u9fff].* / .*[A-Za-z]{3,}")
+from tests.commands import BILINGUAL, refused_as_json, run_bodycam
 
 
 @pytest.fixture
@@ -64,16 +60,6 @@ def _open_args(*extra, **options) -> list[str]:
     } | options
     flat = [part for name, value in values.items() for part in (f"--{name}", value)]
     return ["open", *flat, "--away", *extra]
-
-
-def _refused_as_json(capsys, *args) -> str:
-    """Run a refused command with --json: exit status 1 and {"ok": false, "error": …}."""
-    with pytest.raises(SystemExit) as exit_:
-        call_command("activity", *args, "--json")
-    assert exit_.value.code == 1
-    result = json.loads(capsys.readouterr().out)
-    assert result["ok"] is False
-    return result["error"]
 
 
 # open ---------------------------------------------------------------------------------------
@@ -130,7 +116,7 @@ def test_open_refusals_exit_non_zero_and_store_nothing(
     args = _open_args(**{option: value})
     with pytest.raises(CommandError, match=said):
         call_command("activity", *args)
-    assert said in _refused_as_json(capsys, *args)
+    assert said in refused_as_json(capsys, "activity", *args)
     assert not EnforcementActivity.objects.exists()
     assert not LedgerEntry.objects.filter(action=Action.ACTIVITY_EVENT).exists()
 
@@ -183,7 +169,7 @@ def test_an_end_before_the_start_is_refused_and_the_activity_stays_open(activity
     args = ("close", str(activity.pk), "--end", before)
     with pytest.raises(CommandError, match="结束时间早于开始时间"):
         call_command("activity", *args)
-    assert "结束时间早于开始时间" in _refused_as_json(capsys, *args)
+    assert "结束时间早于开始时间" in refused_as_json(capsys, "activity", *args)
     activity.refresh_from_db()
     assert activity.status == ActivityStatus.OPEN and activity.ended_at is None
     assert _events(activity) == ["opened"]
@@ -193,7 +179,7 @@ def test_an_end_before_the_start_is_refused_and_the_activity_stays_open(activity
 def test_closing_an_unknown_activity_is_refused(officer, capsys):
     with pytest.raises(CommandError, match="没有编号为 4242 的执法活动"):
         call_command("activity", "close", "4242", "--end", _iso())
-    assert "4242" in _refused_as_json(capsys, "close", "4242", "--end", _iso())
+    assert "4242" in refused_as_json(capsys, "activity", "close", "4242", "--end", _iso())
 
 
 @pytest.mark.django_db
@@ -234,22 +220,10 @@ def test_refusals_are_given_in_chinese_and_english(activity, capsys, case):
     with pytest.raises(CommandError) as refusal:
         call_command("activity", *args)
     assert BILINGUAL.search(str(refusal.value)), str(refusal.value)
-    assert BILINGUAL.search(_refused_as_json(capsys, *args))
+    assert BILINGUAL.search(refused_as_json(capsys, "activity", *args))
 
 
 # A real process, as a script runs it --------------------------------------------------------
-
-
-def _bodycam(data_dir, *args) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}  # its own SQLite file
-    env["BODYCAM_DATA_DIR"] = str(data_dir)
-    return subprocess.run(
-        [sys.executable, "-m", "bodycam", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
 
 
 SETUP = """
@@ -262,22 +236,22 @@ add_person("li", None, full_name="李明", badge_number="JX0227", roles=["office
 
 def test_a_script_opens_an_activity_and_closes_it_by_the_printed_id(tmp_path):
     data_dir = tmp_path / "cli"
-    setup = _bodycam(data_dir, "shell", "-c", SETUP)
+    setup = run_bodycam(data_dir, "shell", "-c", SETUP)
     assert setup.returncode == 0, setup.stderr
     start, end = _iso(-timedelta(hours=1)), _iso(-timedelta(minutes=5))
 
-    opened = _bodycam(data_dir, "activity", "open", "--type", "routine_inspection",
+    opened = run_bodycam(data_dir, "activity", "open", "--type", "routine_inspection",
                       "--officer", "JX0227", "--start", start, "--subject", "某某公司")  # fmt: skip
     assert opened.returncode == 0, opened.stderr
     assert re.fullmatch(r"\d+\n?", opened.stdout), opened.stdout
     activity_id = opened.stdout.strip()
 
     too_early = _iso(-timedelta(hours=2))
-    refused = _bodycam(data_dir, "activity", "close", activity_id, "--end", too_early)
+    refused = run_bodycam(data_dir, "activity", "close", activity_id, "--end", too_early)
     assert refused.returncode != 0
     assert "结束时间早于开始时间" in refused.stderr
 
-    closed = _bodycam(data_dir, "activity", "close", activity_id, "--end", end, "--json")
+    closed = run_bodycam(data_dir, "activity", "close", activity_id, "--end", end, "--json")
     assert closed.returncode == 0, closed.stderr
     assert json.loads(closed.stdout)["status"] == "closed"
 

@@ -2,11 +2,7 @@
 refusals and ledger entries as the pages and the API."""
 
 import json
-import os
-import re
 import sqlite3
-import subprocess
-import sys
 from datetime import timedelta
 
 import pytest
@@ -17,8 +13,7 @@ from django.utils import timezone
 from bodycam.devices import registry
 from bodycam.devices.models import Device, DeviceIssue, DeviceStatus, PreUseCheck
 from bodycam.ledger.models import Action, LedgerEntry
-
-BILINGUAL = re.compile(r"[\u4e00-\u9fff].* / .*[A-Za-z]{3,}")
+from tests.commands import BILINGUAL, refused_as_json, run_bodycam
 
 
 @pytest.fixture
@@ -53,16 +48,6 @@ def _clock(seconds: float = 0) -> str:
     return (timezone.now() + timedelta(seconds=seconds)).isoformat()
 
 
-def _refused_as_json(capsys, *args) -> str:
-    """Run a refused command with --json: exit status 1 and {"ok": false, "error": …}."""
-    with pytest.raises(SystemExit) as exit_:
-        call_command("device", *args, "--json")
-    assert exit_.value.code == 1
-    result = _json(capsys)
-    assert result["ok"] is False
-    return result["error"]
-
-
 # add ----------------------------------------------------------------------------------------
 
 
@@ -92,7 +77,7 @@ def test_add_without_json_prints_a_bilingual_confirmation(custodian, capsys):
 def test_add_a_serial_twice_is_refused_and_stored_once(custodian, device, capsys):
     with pytest.raises(CommandError, match="TA-007 已经登记过"):
         call_command("device", "add", "ta-007", "--custodian", custodian.username)
-    error = _refused_as_json(capsys, "add", "TA-007", "--custodian", custodian.username)
+    error = refused_as_json(capsys, "device", "add", "TA-007", "--custodian", custodian.username)
     assert "已经登记过" in error
     assert Device.objects.count() == 1
     assert _events(device) == ["registered"]
@@ -140,7 +125,7 @@ def test_issue_by_badge_and_return_with_the_same_ledger_entries_as_the_api(devic
 def test_issuing_a_device_already_out_is_refused_naming_the_holder(issued, capsys):
     with pytest.raises(CommandError, match="已发放给 李明"):
         call_command("device", "issue", "TA-007", "--to", "JX0227")
-    assert "李明" in _refused_as_json(capsys, "issue", "TA-007", "--to", "JX0227")
+    assert "李明" in refused_as_json(capsys, "device", "issue", "TA-007", "--to", "JX0227")
     assert DeviceIssue.objects.count() == 1
     assert _events(issued) == ["registered", "issued"]
 
@@ -164,7 +149,7 @@ def test_issuing_to_someone_who_is_no_officer_is_refused(device, custodian):
 def test_an_unknown_serial_is_refused(officer, capsys, args):
     with pytest.raises(CommandError, match="没有产品序号为 TZ-999"):
         call_command("device", *args)
-    assert "TZ-999" in _refused_as_json(capsys, *args)
+    assert "TZ-999" in refused_as_json(capsys, "device", *args)
     assert not LedgerEntry.objects.filter(action=Action.DEVICE_EVENT).exists()
 
 
@@ -231,7 +216,7 @@ def test_check_refuses_impossible_readings_and_stores_nothing(device, capsys, ba
     args = ("check", "TA-007", "--battery", battery, "--free-gb", free, "--clock", _clock())
     with pytest.raises(CommandError, match=said):
         call_command("device", *args)
-    assert said in _refused_as_json(capsys, *args)
+    assert said in refused_as_json(capsys, "device", *args)
     assert not PreUseCheck.objects.exists()
     assert _events(device) == ["registered"]
 
@@ -270,22 +255,10 @@ def test_refusals_are_given_in_chinese_and_english(issued, capsys, args):
     with pytest.raises(CommandError) as refusal:
         call_command("device", *args)
     assert BILINGUAL.search(str(refusal.value)), str(refusal.value)
-    assert BILINGUAL.search(_refused_as_json(capsys, *args))
+    assert BILINGUAL.search(refused_as_json(capsys, "device", *args))
 
 
 # A real process, as an operator or a script runs it ----------------------------------------
-
-
-def _bodycam(data_dir, *args) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}  # its own SQLite file
-    env["BODYCAM_DATA_DIR"] = str(data_dir)
-    return subprocess.run(
-        [sys.executable, "-m", "bodycam", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
 
 
 SETUP = """
@@ -299,27 +272,27 @@ add_person("li", None, full_name="李明", badge_number="JX0227", roles=["office
 
 def test_the_device_command_in_a_real_process(tmp_path):
     data_dir = tmp_path / "cli"
-    setup = _bodycam(data_dir, "shell", "-c", SETUP)
+    setup = run_bodycam(data_dir, "shell", "-c", SETUP)
     assert setup.returncode == 0, setup.stderr
 
-    added = _bodycam(data_dir, "device", "add", "ta-042", "--model", "DSJ-V9",
+    added = run_bodycam(data_dir, "device", "add", "ta-042", "--model", "DSJ-V9",
                      "--custodian", "keeper", "--json")  # fmt: skip
     assert added.returncode == 0, added.stderr
     result = json.loads(added.stdout)
     assert result["ok"] is True and result["serial"] == "TA-042"
 
-    issued = _bodycam(data_dir, "device", "issue", "TA-042", "--to", "JX0227")
+    issued = run_bodycam(data_dir, "device", "issue", "TA-042", "--to", "JX0227")
     assert issued.returncode == 0, issued.stderr
     assert "已发放" in issued.stdout
 
-    checked = _bodycam(data_dir, "device", "check", "TA-042", "--battery", "80",
+    checked = run_bodycam(data_dir, "device", "check", "TA-042", "--battery", "80",
                        "--free-gb", "30", "--clock", _clock(42), "--json")  # fmt: skip
     assert checked.returncode == 0, checked.stderr
     result = json.loads(checked.stdout)
     assert result["passed"] is False and [p["code"] for p in result["problems"]] == ["clock"]
     assert 35 < result["clock_offset_seconds"] <= 42  # less the process's start-up time
 
-    again = _bodycam(data_dir, "device", "issue", "TA-042", "--to", "JX0227", "--json")
+    again = run_bodycam(data_dir, "device", "issue", "TA-042", "--to", "JX0227", "--json")
     assert again.returncode == 1
     refusal = json.loads(again.stdout)
     assert refusal["ok"] is False and "李明" in refusal["error"]
