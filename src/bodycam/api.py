@@ -20,6 +20,7 @@ router.register("ledger/entries", ledger_api.EntryViewSet, basename="ledger-entr
 router.register("ledger/heads", ledger_api.HeadViewSet, basename="ledger-head")
 
 urlpatterns = [
+    path("uploads/", include("bodycam.uploads.urls")),
     path("me/", accounts_api.MeView.as_view(), name="me"),
     path(
         "ledger/proof/inclusion", ledger_api.InclusionProofView.as_view(), name="ledger-inclusion"

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "bodycam.devices",
     "bodycam.activities",
     "bodycam.recordings",
+    "bodycam.uploads",
 ]
 
 MIDDLEWARE = [
@@ -219,6 +220,11 @@ MINIMUM_RETENTION_DAYS = env_int("BODYCAM_MINIMUM_RETENTION_DAYS", 366, minimum=
 CHECK_MIN_BATTERY_PERCENT = env_int("BODYCAM_CHECK_MIN_BATTERY_PERCENT", 50, minimum=0)
 CHECK_MIN_FREE_GB = env_int("BODYCAM_CHECK_MIN_FREE_GB", 8, minimum=0)
 CHECK_MAX_CLOCK_OFFSET_SECONDS = env_int("BODYCAM_CHECK_MAX_CLOCK_OFFSET_SECONDS", 10, minimum=0)
+
+# Resumable uploads (tus): limits, and how long an unfinished upload is kept.
+UPLOAD_MAX_BYTES = env_int("BODYCAM_UPLOAD_MAX_GB", 64, minimum=1) * 1024**3
+UPLOAD_MAX_CONCURRENT = env_int("BODYCAM_UPLOAD_MAX_CONCURRENT", 8, minimum=1)
+UPLOAD_EXPIRE_HOURS = env_int("BODYCAM_UPLOAD_EXPIRE_HOURS", 72, minimum=1)
 
 # Ingest: how a recorder model's clock is written into its files. "Asia/Shanghai-as-UTC" means
 # Beijing wall-clock time labelled as UTC (common); "utc" means true UTC. Per model:

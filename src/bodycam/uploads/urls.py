@@ -1,0 +1,3 @@
+"""URLs of the tus endpoint, included under /api/v1/uploads/."""
+
+urlpatterns: list = []
