@@ -14,10 +14,14 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_due_jobs_are_queued_once_per_interval_and_run():
     record(Action.VIEW, None, None)
     queued = schedule.enqueue_due()
-    assert queued == ["bodycam.ledger.tasks.sign_tree_head", "bodycam.ledger.tasks.fixity_check"]
+    assert queued == [
+        "bodycam.ledger.tasks.sign_tree_head",
+        "bodycam.ledger.tasks.fixity_check",
+        "bodycam.uploads.tasks.sweep_expired_uploads",
+    ]
     assert schedule.enqueue_due() == []  # not due again yet
     call_command("worker", until_idle=True, verbosity=0)
-    assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 2
+    assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 3
     assert SignedHead.objects.get().tree_size >= 1
     check = LedgerEntry.objects.get(action=Action.VERIFICATION)
     assert check.payload["ok"] is True and check.payload["trigger"] == "fixity task"

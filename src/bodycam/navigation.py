@@ -27,6 +27,7 @@ NAVIGATION: list[NavItem] = [
     ),
     NavItem(_("记录仪台账"), "devices", "devices.view_device"),
     NavItem(_("音像记录"), "recordings", "recordings.view_recording"),
+    NavItem(_("上传"), "upload", "recordings.ingest_recording"),
     NavItem(_("不予记录签收"), "exemptions", "activities.review_exemption"),
     NavItem(_("监管链日志"), "ledger", "ledger.view_all_entries"),
     NavItem(_("人员名录"), "people", "accounts.view_user"),

@@ -15,10 +15,12 @@ log = logging.getLogger(__name__)
 
 def periodic_jobs() -> list[tuple[object, timedelta]]:
     from bodycam.ledger.tasks import fixity_check, sign_tree_head
+    from bodycam.uploads.tasks import sweep_expired_uploads
 
     return [
         (sign_tree_head, timedelta(seconds=settings.LEDGER_SIGN_INTERVAL)),
         (fixity_check, timedelta(seconds=settings.FIXITY_INTERVAL)),
+        (sweep_expired_uploads, timedelta(hours=1)),
     ]
 
 

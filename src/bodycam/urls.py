@@ -13,6 +13,7 @@ from bodycam.devices import transfer as device_transfer
 from bodycam.devices import views as device_views
 from bodycam.ledger import views as ledger_views
 from bodycam.recordings import views as recording_views
+from bodycam.uploads import views_page as upload_views
 
 admin.site.site_header = admin.site.site_title = "执法音像记录管理系统 · 系统管理"
 
@@ -49,6 +50,7 @@ urlpatterns = [
     path("exemptions/", activity_views.exemption_inbox, name="exemptions"),
     path("exemptions/<int:pk>/review/", activity_views.exemption_review, name="exemption-review"),
     path("recordings/", recording_views.recording_list, name="recordings"),
+    path("recordings/upload/", upload_views.upload_page, name="upload"),
     path("recordings/<int:pk>/", recording_views.recording_detail, name="recording"),
     path("recordings/<int:pk>/link/", recording_views.recording_link, name="recording-link"),
     path("ledger/", ledger_views.ledger_browser, name="ledger"),

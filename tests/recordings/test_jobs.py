@@ -1,5 +1,6 @@
 """After ingest: the follow-up job, fixity checks that report (never repair), the watch folder."""
 
+import hashlib
 import json
 import os
 import threading
@@ -9,6 +10,7 @@ from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
 from bodycam.recordings.ingest import ingest_paths
+from bodycam.recordings.jobs import job_state
 from bodycam.recordings.models import Recording
 from bodycam.recordings.resolution import Given
 from bodycam.recordings.storage import blob_store
@@ -18,20 +20,69 @@ from tests import media
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_the_follow_up_job_makes_thumbnails_and_survives_a_damaged_original(tmp_path):
+def test_the_follow_up_job_makes_derived_copies_and_never_touches_the_original(tmp_path):
     card = media.make_recorder_folder(tmp_path / "card")
-    paths = [card["segment1"], card["jpg"], card["truncated"], card["wav"]]
+    paths = [card["segment1"], card["hevc"], card["jpg"], card["truncated"], card["wav"]]
     list(ingest_paths(paths, Given()))
+    originals = {r.pk: r.sha256 for r in Recording.objects.all()}
+    unreadable = Recording.objects.get(original_name=card["truncated"].name)
     call_command("worker", until_idle=True, verbosity=0)
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
+    made = {
+        (r.original_name, copy.kind): copy
+        for r in Recording.objects.all()
+        for copy in r.derived.all()
+    }
+    h264, hevc = card["segment1"].name, card["hevc"].name
+    assert made[h264, "proxy"].method == "remux" and made[hevc, "proxy"].method == "transcode"
+    assert made[hevc, "proxy"].details["video_codec"] == "h264"
+    assert {kind for name, kind in made if name == h264} == {"thumbnail", "strip", "proxy"}
+    assert {kind for name, kind in made if name == card["jpg"].name} == {"thumbnail", "preview"}
+    assert made[card["wav"].name, "proxy"].details["audio_codec"] == "aac"
+    assert not unreadable.derived.exists()  # moov lost: nothing can be decoded
+    reasons = job_state(unreadable).unavailable
+    assert reasons and all(" / " in reason for reason in reasons)  # said why, in both languages
     store = blob_store()
-    by_kind = {r.original_name: r for r in Recording.objects.all()}
-    for path in (card["segment1"], card["jpg"]):
-        thumbnail = by_kind[path.name].thumbnail_sha256
-        with store.open(thumbnail) as blob:
-            assert blob.read(3) == b"\xff\xd8\xff"  # a JPEG
-    assert by_kind[card["truncated"].name].thumbnail_sha256 == ""
-    assert by_kind[card["wav"].name].thumbnail_sha256 == ""
+    with store.open(made[h264, "thumbnail"].sha256) as blob:
+        assert blob.read(3) == b"\xff\xd8\xff"  # a JPEG
+    for sha256 in originals.values():  # hard rule 1: originals are only read
+        with store.open(sha256) as blob:
+            assert hashlib.sha256(blob.read()).hexdigest() == sha256
+
+
+def test_a_damaged_original_gets_a_partial_proxy(tmp_path):
+    clip = media.truncate(
+        media.make_mp4(tmp_path / "TA00716_JX0227_20261120093621.MP4", seconds=3, faststart=True),
+        0.6,
+    )
+    list(ingest_paths([clip], Given()))
+    call_command("worker", until_idle=True, verbosity=0)
+    proxy = Recording.objects.get().derived.get(kind="proxy")
+    assert proxy.partial is True
+    assert proxy.details["duration"] < 3
+
+
+def test_a_failing_job_is_shown_failed_and_retried_later(tmp_path, settings, client, records_clerk):
+    clip = media.make_mp4(tmp_path / "TA00716_JX0227_20261120093621.MP4")
+    list(ingest_paths([clip], Given()))
+    recording = Recording.objects.get()
+    blob = (
+        settings.BLOB_STORAGE_DIR / recording.sha256[:2] / recording.sha256[2:4] / recording.sha256
+    )
+    hidden = tmp_path / "hidden-blob"
+    blob.rename(hidden)  # storage briefly unreachable
+    call_command("worker", until_idle=True, verbosity=0)
+    failed = DBTaskResult.objects.get(status="FAILED")
+    retry = DBTaskResult.objects.get(status="READY")
+    assert retry.args_kwargs["args"] == [recording.pk, 2] and retry.run_after > failed.finished_at
+    client.force_login(records_clerk)
+    page = client.get(f"/recordings/{recording.pk}/").content.decode()
+    assert "排队中" in page and "将于" in page and "FileNotFoundError" in page
+    hidden.rename(blob)
+    DBTaskResult.objects.filter(pk=retry.pk).update(run_after=failed.finished_at)  # time passes
+    call_command("worker", until_idle=True, verbosity=0)
+    assert DBTaskResult.objects.get(pk=retry.pk).status == "SUCCESSFUL"
+    assert recording.derived.filter(kind="proxy").exists()
 
 
 def _verify(capsys) -> tuple[int, dict]:

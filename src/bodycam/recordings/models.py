@@ -88,8 +88,6 @@ class Recording(models.Model):
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
     metadata = models.JSONField(_("元数据"), default=dict)
-    # A derived copy (never evidence): a small JPEG made by a follow-up job.
-    thumbnail_sha256 = models.CharField(_("缩略图"), max_length=64, blank=True)
 
     # R-13: handed over the same day, or within 24 h of returning from work away from base.
     ingested_at = models.DateTimeField(_("入库时间"), db_index=True)
@@ -135,3 +133,35 @@ class Recording(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise ValueError("recordings are never deleted outside disposal (R-11, R-14)")
+
+
+class DerivedKind(models.TextChoices):
+    THUMBNAIL = "thumbnail", _("缩略图")
+    STRIP = "strip", _("时间轴缩略图")
+    PROXY = "proxy", _("播放副本")
+    PREVIEW = "preview", _("预览图")
+
+
+class DerivedCopy(models.Model):
+    """A copy made from an original by a background job: a thumbnail, a timeline strip, a
+    browser-playable proxy. Kept beside the original, never instead of it, and never evidence
+    (the glossary's 播放副本). Stored in blob storage under its own hash."""
+
+    recording = models.ForeignKey(Recording, on_delete=models.PROTECT, related_name="derived")
+    kind = models.CharField(_("类别"), max_length=12, choices=DerivedKind.choices)
+    sha256 = models.CharField(max_length=64)
+    size = models.BigIntegerField()
+    method = models.CharField(_("方式"), max_length=20, blank=True)  # remux, transcode …
+    partial = models.BooleanField(_("不完整"), default=False)
+    details = models.JSONField(default=dict)
+    made_at = models.DateTimeField(_("生成时间"))
+
+    class Meta:
+        verbose_name = _("派生副本")
+        verbose_name_plural = _("派生副本")
+        constraints = [
+            models.UniqueConstraint(fields=["recording", "kind"], name="one_copy_of_each_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recording_id} {self.kind}"

@@ -12,6 +12,7 @@ from bodycam.activities.models import EnforcementActivity
 from bodycam.ledger.models import LedgerEntry
 from bodycam.lib.errors import Refused
 from bodycam.recordings import linking
+from bodycam.recordings.jobs import job_state
 from bodycam.recordings.models import Condition, Kind, Recording
 from bodycam.recordings.queries import FILTERS, filter_recordings
 from bodycam.recordings.review import describe_note
@@ -55,6 +56,8 @@ def recording_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ).order_by("seq"),
             "may_link": may_link,
             "candidates": _candidates(recording) if may_link else [],
+            "job": job_state(recording),
+            "derived": recording.derived.order_by("kind"),
         },
     )
 

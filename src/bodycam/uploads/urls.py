@@ -1,3 +1,10 @@
 """URLs of the tus endpoint, included under /api/v1/uploads/."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from bodycam.uploads import views
+
+urlpatterns = [
+    path("", views.collection, name="tus-uploads"),
+    path("<uuid:pk>/", views.resource, name="tus-upload"),
+]

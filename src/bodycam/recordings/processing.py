@@ -1,0 +1,149 @@
+"""Media processing after ingest: thumbnail, timeline strip and a browser-playable proxy for
+each original, stored as derived copies. Originals are only ever read (hard rule 1).
+
+Each step is idempotent (a copy that exists is not made again) and saved on its own, so a
+failing step never loses the others; the job around it retries with backoff (tasks.py).
+"""
+
+import contextlib
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from bodycam.lib.hashing import copy_and_hash
+from bodycam.recordings import proxies
+from bodycam.recordings.models import DerivedCopy, DerivedKind, Kind, Recording
+from bodycam.recordings.probe import probe
+from bodycam.recordings.storage import blob_store
+
+UNAVAILABLE = "unavailable: "
+
+
+@contextlib.contextmanager
+def local_original(recording: Recording) -> Iterator[Path]:
+    """A local path holding the original's bytes: the blob itself on local storage, a
+    temporary download (removed afterwards) on S3."""
+    store = blob_store()
+    if hasattr(store, "path"):
+        yield store.path(recording.sha256)
+        return
+    with _workdir() as work:
+        target = work / recording.original_name.replace("/", "_")
+        with store.open(recording.sha256) as blob, target.open("wb") as out:
+            shutil.copyfileobj(blob, out, 1024 * 1024)
+        yield target
+
+
+@contextlib.contextmanager
+def _workdir() -> Iterator[Path]:
+    root = Path(settings.DATA_DIR) / "work"
+    root.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=root) as folder:
+        yield Path(folder)
+
+
+def process(recording: Recording) -> dict[str, str]:
+    """Make every derived copy the recording lacks; returns what each step did."""
+    done = set(recording.derived.values_list("kind", flat=True))
+    report: dict[str, str] = {}
+    with local_original(recording) as original, _workdir() as work:
+        info = probe(original)
+        for kind, make in _steps(recording, info):
+            if kind in done:
+                report[kind] = "exists"
+                continue
+            report[kind] = _make(recording, kind, make, original, work)
+    return report
+
+
+def _steps(recording: Recording, info) -> list[tuple[str, Callable]]:
+    if recording.kind == Kind.PHOTO:
+        return [(DerivedKind.THUMBNAIL, _thumbnail), (DerivedKind.PREVIEW, _preview)]
+    if recording.kind == Kind.AUDIO:
+        return [(DerivedKind.PROXY, _proxy(info))]
+    return [
+        (DerivedKind.THUMBNAIL, _thumbnail),
+        (DerivedKind.STRIP, _strip),
+        (DerivedKind.PROXY, _proxy(info)),
+    ]
+
+
+def _thumbnail(src: Path, dst: Path) -> dict | None:
+    made = proxies.thumbnail(src, dst)
+    return {} if made else None
+
+
+def _strip(src: Path, dst: Path) -> dict | None:
+    tiles = proxies.strip(src, dst)
+    return {"tiles": tiles} if tiles else None
+
+
+def _preview(src: Path, dst: Path) -> dict:
+    return _described(proxies.photo_preview(src, dst))
+
+
+def _proxy(info) -> Callable[[Path, Path], dict | None]:
+    method = proxies.plan(info)
+    makers = {
+        "remux": proxies.remux,
+        "transcode": proxies.transcode,
+        "audio": proxies.audio_proxy,
+    }
+    if method not in makers:
+        return lambda src, dst: None
+    return lambda src, dst: _described(makers[method](src, dst))
+
+
+def _described(result) -> dict:
+    return {
+        "method": result.method,
+        "partial": result.partial,
+        "container": result.container,
+        "video_codec": result.video_codec,
+        "audio_codec": result.audio_codec,
+        "width": result.width,
+        "height": result.height,
+        "duration": result.duration.total_seconds() if result.duration else None,
+    }
+
+
+def _make(recording: Recording, kind: str, make: Callable, original: Path, work: Path) -> str:
+    suffix = {"proxy": ".m4a" if recording.kind == Kind.AUDIO else ".mp4"}.get(kind, ".jpg")
+    output = work / f"{kind}{suffix}"
+    try:
+        details = make(original, output)
+    except proxies.ProxyError as exc:  # nothing decodable: a fact about the file, not a failure
+        return f"{UNAVAILABLE}{exc}"
+    if details is None or not output.exists():
+        return "not applicable"
+    sha256, size = _store(output)
+    with contextlib.suppress(IntegrityError), transaction.atomic():  # made twice: keep one
+        DerivedCopy.objects.create(
+            recording=recording,
+            kind=kind,
+            sha256=sha256,
+            size=size,
+            method=details.pop("method", ""),
+            partial=details.pop("partial", False),
+            details=details,
+            made_at=timezone.now(),
+        )
+    return "made"
+
+
+def _store(path: Path) -> tuple[str, int]:
+    store = blob_store()
+    staging = store.stage(size_hint=path.stat().st_size)
+    try:
+        with path.open("rb") as source:
+            sha256, size = copy_and_hash(source, staging.write)
+        staging.commit(sha256, None)
+    except BaseException:
+        staging.abort()
+        raise
+    return sha256, size

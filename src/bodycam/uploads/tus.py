@@ -1,0 +1,126 @@
+"""The tus 1.0.0 protocol (https://tus.io/protocols/resumable-upload): its headers, their
+syntax and its status codes, as plain functions. Core, creation, termination, checksum and
+expiration are supported; creation-defer-length and concatenation are not.
+"""
+
+import base64
+import binascii
+import hashlib
+import re
+from datetime import UTC
+from email.utils import format_datetime
+
+from django.conf import settings
+from django.http import HttpResponse
+
+VERSION = "1.0.0"
+EXTENSIONS = "creation,termination,checksum,expiration"
+CHECKSUM_ALGORITHMS = ("sha1", "sha256", "md5")
+OFFSET_TYPE = "application/offset+octet-stream"
+CHECKSUM_MISMATCH = 460
+MAX_METADATA = 8 * 1024
+METADATA_KEY = re.compile(r"[!-+\--~]{1,64}")  # printable ASCII, no space or comma
+
+
+class TusError(Exception):
+    """A request the protocol or our rules refuse: its status and a bilingual message."""
+
+    def __init__(self, status: int, message: str, **headers: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers
+
+
+def response(status: int = 204, text: str = "", **headers: str) -> HttpResponse:
+    """A tus response: bodiless unless it explains a refusal; always Tus-Resumable."""
+    answer = HttpResponse(text, status=status, content_type="text/plain; charset=utf-8")
+    if not text:
+        del answer["Content-Type"]
+    answer["Tus-Resumable"] = VERSION
+    answer["Cache-Control"] = "no-store"
+    for name, value in headers.items():
+        answer[name.replace("_", "-")] = value
+    return answer
+
+
+def refusal(error: TusError) -> HttpResponse:
+    """The response for a refused request: its status, headers and bilingual message."""
+    return response(error.status, error.message + "\n", **error.headers)
+
+
+def options_headers() -> dict[str, str]:
+    """What OPTIONS says about this server."""
+    return {
+        "Tus_Version": VERSION,
+        "Tus_Extension": EXTENSIONS,
+        "Tus_Max_Size": str(settings.UPLOAD_MAX_BYTES),
+        "Tus_Checksum_Algorithm": ",".join(CHECKSUM_ALGORITHMS),
+    }
+
+
+def check_version(value: str | None) -> None:
+    """Every request but OPTIONS names the protocol version it speaks."""
+    if value != VERSION:
+        raise TusError(412, "不支持的 tus 协议版本 / unsupported tus version", Tus_Version=VERSION)
+
+
+def non_negative(value: str | None, header: str) -> int:
+    """An Upload-Length or Upload-Offset value."""
+    if value is None or not value.isascii() or not value.isdigit():
+        raise TusError(400, f"{header} 缺失或无效 / {header} is missing or not a number")
+    return int(value)
+
+
+def parse_metadata(value: str | None) -> dict[str, str]:
+    """Upload-Metadata: `key base64,key base64,flag` decoded to text (UTF-8)."""
+    if not value:
+        return {}
+    if len(value) > MAX_METADATA:
+        raise TusError(400, "Upload-Metadata 过长 / Upload-Metadata too long")
+    found: dict[str, str] = {}
+    for pair in value.split(","):
+        key, _space, encoded = pair.strip().partition(" ")
+        if not METADATA_KEY.fullmatch(key) or key in found or " " in encoded.strip():
+            raise TusError(400, "Upload-Metadata 格式错误 / malformed Upload-Metadata")
+        try:
+            value = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            value = "\0"
+        if "\0" in value:  # not text (and PostgreSQL's JSON cannot hold NUL)
+            raise TusError(400, f"Upload-Metadata 中 {key} 的值无效 / invalid value of {key}")
+        found[key] = value
+    return found
+
+
+def encode_metadata(metadata: dict[str, str]) -> str:
+    """The inverse of parse_metadata, for HEAD responses."""
+    return ",".join(
+        f"{key} {base64.b64encode(value.encode()).decode('ascii')}"
+        for key, value in metadata.items()
+    )
+
+
+def parse_checksum(value: str | None) -> tuple[str, bytes] | None:
+    """Upload-Checksum: `<algorithm> <base64 digest>`; 400 for an algorithm we lack."""
+    if not value:
+        return None
+    algorithm, _space, encoded = value.strip().partition(" ")
+    if algorithm not in CHECKSUM_ALGORITHMS:
+        raise TusError(
+            400,
+            f"不支持的校验算法 {algorithm[:20]} / unsupported checksum algorithm",
+            Tus_Checksum_Algorithm=",".join(CHECKSUM_ALGORITHMS),
+        )
+    try:
+        digest = base64.b64decode(encoded.strip(), validate=True)
+    except binascii.Error:
+        digest = b""
+    if len(digest) != hashlib.new(algorithm).digest_size:
+        raise TusError(400, "Upload-Checksum 格式错误 / malformed Upload-Checksum")
+    return algorithm, digest
+
+
+def http_date(moment) -> str:
+    """RFC 7231 date, as Upload-Expires wants it."""
+    return format_datetime(moment.astimezone(UTC), usegmt=True)

@@ -1,0 +1,185 @@
+"""The tus endpoint under /api/v1/uploads/: thin views that translate HTTP to the rules in
+tus.py, receive.py and completion.py. tus responses are bodiless with headers (a refusal
+carries a bilingual text body); GET on an upload answers JSON for the page and clients.
+
+Authentication is the API's: a DRF token, or the browser's session with a CSRF token for
+unsafe methods; uploading needs the permission `recordings.ingest_recording`.
+"""
+
+from uuid import UUID
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from rest_framework import exceptions
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.parsers import BaseParser
+from rest_framework.request import Request
+
+from bodycam.uploads import completion, receive, tus
+from bodycam.uploads.models import Status, Upload
+from bodycam.uploads.tus import TusError
+
+PERMISSION = "recordings.ingest_recording"
+
+
+@csrf_exempt  # CSRF is enforced below for session-authenticated requests, as DRF does
+def collection(request: HttpRequest) -> HttpResponse:
+    """OPTIONS (discovery) and POST (creation) on /api/v1/uploads/."""
+    return _serve(request, None, {"POST": _create})
+
+
+@csrf_exempt
+def resource(request: HttpRequest, pk: UUID) -> HttpResponse:
+    """HEAD, PATCH, DELETE (tus) and GET (JSON status) on /api/v1/uploads/<id>/."""
+    handlers = {"HEAD": _head, "PATCH": _patch, "DELETE": _delete, "GET": _status}
+    return _serve(request, pk, handlers)
+
+
+def _serve(request: HttpRequest, pk: UUID | None, handlers: dict) -> HttpResponse:
+    method = request.method
+    if method == "POST":  # tus clients behind proxies that forbid PATCH or DELETE
+        method = request.headers.get("X-HTTP-Method-Override", method).upper()
+    if method == "OPTIONS":
+        return tus.response(204, **tus.options_headers())
+    handler = handlers.get(method)
+    if handler is None:
+        return tus.response(405, "方法不允许 / method not allowed", Allow=_allow(handlers))
+    try:
+        user = _authenticate(request)  # first: a stranger learns nothing, not even a 412
+        if method != "GET":
+            tus.check_version(request.headers.get("Tus-Resumable"))
+        return handler(request, user, pk)
+    except TusError as error:
+        if method == "GET":
+            return _json({"detail": error.message}, error.status, **error.headers)
+        return tus.refusal(error)
+
+
+def _allow(handlers: dict) -> str:
+    return ", ".join(["OPTIONS", *handlers])
+
+
+class _Unread(BaseParser):
+    """DRF's CSRF check looks at request.POST; a tus body must never be parsed (or read)."""
+
+    media_type = "*/*"
+
+    def parse(self, stream, media_type=None, parser_context=None) -> dict:
+        return {}
+
+
+def _authenticate(request: HttpRequest):
+    """The user by token or session (CSRF checked), who must hold the ingest permission."""
+    wrapped = Request(request, parsers=[_Unread()])
+    user = None
+    for authenticator in (TokenAuthentication(), SessionAuthentication()):
+        try:
+            found = authenticator.authenticate(wrapped)
+        except exceptions.AuthenticationFailed:
+            raise TusError(
+                401, "令牌无效或已停用 / invalid or inactive token", WWW_Authenticate="Token"
+            ) from None
+        except exceptions.PermissionDenied:
+            raise TusError(403, "CSRF 校验失败，请刷新页面 / CSRF check failed") from None
+        if found is not None:
+            user = found[0]
+            break
+    if user is None:
+        raise TusError(
+            401, "请先登录或提供令牌 / authentication required", WWW_Authenticate="Token"
+        )
+    if not user.has_perm(PERMISSION):
+        raise TusError(403, "没有采集入库音像记录的权限 / you may not ingest recordings")
+    return user
+
+
+def _create(request: HttpRequest, user, _pk: None) -> HttpResponse:
+    if request.headers.get("Upload-Defer-Length"):
+        raise TusError(400, "必须给出 Upload-Length / Upload-Length is required")
+    length = tus.non_negative(request.headers.get("Upload-Length"), "Upload-Length")
+    metadata = tus.parse_metadata(request.headers.get("Upload-Metadata"))
+    upload = receive.create_upload(user, length, metadata)
+    location = request.build_absolute_uri(reverse("tus-upload", args=[upload.pk]))
+    headers = {"Location": location, "Upload_Offset": "0"}
+    if upload.status == Status.COMPLETE:  # zero bytes: nothing to PATCH
+        completion.finish(upload)
+    else:
+        headers["Upload_Expires"] = tus.http_date(upload.expires_at)
+    return tus.response(201, **headers)
+
+
+def _head(request: HttpRequest, user, pk: UUID) -> HttpResponse:
+    upload = receive.find(user, pk)
+    if upload.status == Status.FAILED:
+        raise TusError(410, f"{upload.error}；请重新上传 / start a new upload")
+    headers = {"Upload_Offset": str(upload.offset), "Upload_Length": str(upload.length)}
+    if upload.metadata:
+        headers["Upload_Metadata"] = tus.encode_metadata(upload.metadata)
+    if upload.status == Status.RECEIVING:
+        headers["Upload_Expires"] = tus.http_date(upload.expires_at)
+    return tus.response(200, **headers)
+
+
+def _patch(request: HttpRequest, user, pk: UUID) -> HttpResponse:
+    upload = receive.find(user, pk)
+    if request.content_type != tus.OFFSET_TYPE:
+        raise TusError(415, f"Content-Type 应为 {tus.OFFSET_TYPE} / must be {tus.OFFSET_TYPE}")
+    offset = tus.non_negative(request.headers.get("Upload-Offset"), "Upload-Offset")
+    checksum = tus.parse_checksum(request.headers.get("Upload-Checksum"))
+    length = request.META.get("CONTENT_LENGTH")
+    declared = int(length) if length and length.isdigit() else None
+    # request.read, never request.body: a PATCH body may be gigabytes
+    upload = receive.append(upload, offset, declared, request.read, checksum)
+    if upload.status == Status.COMPLETE:
+        upload = completion.finish(upload)
+        refusal = completion.refusal(upload)
+        if refusal is not None:
+            raise refusal
+        return tus.response(204, Upload_Offset=str(upload.offset))
+    return tus.response(
+        204, Upload_Offset=str(upload.offset), Upload_Expires=tus.http_date(upload.expires_at)
+    )
+
+
+def _delete(request: HttpRequest, user, pk: UUID) -> HttpResponse:
+    receive.terminate(receive.find(user, pk))
+    return tus.response(204)
+
+
+def _status(request: HttpRequest, user, pk: UUID) -> HttpResponse:
+    upload = Upload.objects.filter(pk=pk, owner=user).first()
+    if upload is None:
+        raise TusError(404, "没有这个上传 / no such upload")
+    if upload.status == Status.RECEIVING and upload.expires_at <= timezone.now():
+        receive.expire(upload.pk)
+        upload.refresh_from_db()
+    return _json(as_json(upload))
+
+
+def as_json(upload: Upload) -> dict:
+    """What the page and the command-line client learn about an upload."""
+    return {
+        "id": str(upload.pk),
+        "filename": upload.filename,
+        "status": upload.status,
+        "offset": upload.offset,
+        "length": upload.length,
+        "created_at": upload.created_at.isoformat(),
+        "expires_at": upload.expires_at.isoformat(),
+        "completed_at": upload.completed_at.isoformat() if upload.completed_at else None,
+        "result": upload.result,
+        "error": upload.error,
+    }
+
+
+def _json(body: dict, status: int = 200, **headers: str) -> JsonResponse:
+    answer = JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+    for name, value in {
+        "Tus_Resumable": tus.VERSION,
+        "Cache_Control": "no-store",
+        **headers,
+    }.items():
+        answer[name.replace("_", "-")] = value
+    return answer
