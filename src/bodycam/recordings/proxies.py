@@ -25,6 +25,7 @@ from av.container import InputContainer, OutputContainer
 from av.video.reformatter import VideoReformatter
 from PIL import Image, ImageOps
 
+from bodycam.lib import isobmff
 from bodycam.recordings.probe import MediaInfo, probe
 
 PLAYABLE_VIDEO = frozenset({"h264", "vp9", "av1"})
@@ -76,9 +77,24 @@ def plan(info: MediaInfo) -> str:
 
 
 def remux(src: Path, dst: Path) -> ProxyResult:
-    """Copy the first video and audio streams' packets, unchanged, into an MP4 with its index
-    first (fast start), keeping their timestamps relative to the start."""
-    return _copy(Path(src), Path(dst), "remux", with_video=True)
+    """The playable copy of an original whose codecs already play: an intact MP4 with its index
+    at the end gets the index moved first, bytes otherwise unchanged (as fast as a file copy);
+    anything else has its packets copied into a new MP4, timestamps kept."""
+    src, dst = Path(src), Path(dst)
+    if not probe(src).damaged and _move_index_first(src, dst):
+        return _result("remux", dst, partial=False)
+    return _copy(src, dst, "remux", with_video=True)
+
+
+def _move_index_first(src: Path, dst: Path) -> bool:
+    part = dst.with_name(f".{dst.name}.part")
+    try:
+        if not isobmff.move_index_first(src, part):
+            return False
+        part.replace(dst)
+        return True
+    finally:
+        part.unlink(missing_ok=True)
 
 
 def transcode(src: Path, dst: Path, max_height: int = 720) -> ProxyResult:
