@@ -2,6 +2,7 @@ import pytest
 from django.db import connection
 
 from bodycam.accounts.roles import Role
+from bodycam.devices import registry
 from bodycam.ledger import guards
 from tests.factories import UserFactory
 
@@ -87,3 +88,24 @@ def auditor(db):
 @pytest.fixture
 def administrator(db):
     return _person("admin_qian", Role.ADMINISTRATOR, full_name="钱管理", badge_number=None)
+
+
+@pytest.fixture
+def api():
+    """A REST API client (authenticate with api.force_authenticate(user))."""
+    from rest_framework.test import APIClient
+
+    return APIClient()
+
+
+@pytest.fixture
+def device(custodian):
+    """Recorder TA-007, kept by the custodian."""
+    return registry.register_device("TA-007", custodian, None, model="DSJ-V9")
+
+
+@pytest.fixture
+def issued(device, officer, custodian):
+    """The device, carried by the officer (JX0227)."""
+    registry.issue_device(device, officer, custodian)
+    return device

@@ -2,34 +2,22 @@
 close, file and acknowledge; what is refused; and the ledger entry each step leaves."""
 
 import json
-import re
 from datetime import datetime, timedelta
 
 import pytest
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from bodycam.activities import exemptions, lifecycle
 from bodycam.activities.models import ActivityStatus, EnforcementActivity, Exemption
 from bodycam.devices import registry
 from bodycam.ledger.models import Action, LedgerEntry
+from tests.commands import BILINGUAL
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 ACTIVITIES = "/api/v1/activities/"
 EXEMPTIONS = "/api/v1/exemptions/"
-BILINGUAL = re.compile(r"[\u4e00-\u9fff].* / .*[A-Za-z]{3,}")
-
-
-@pytest.fixture
-def api():
-    return APIClient()
-
-
-@pytest.fixture
-def device(custodian):
-    return registry.register_device("TA-007", custodian, None, model="DSJ-V9")
 
 
 @pytest.fixture

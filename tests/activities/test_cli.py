@@ -13,14 +13,8 @@ from django.utils import timezone
 
 from bodycam.activities import lifecycle
 from bodycam.activities.models import ActivityStatus, EnforcementActivity
-from bodycam.devices import registry
 from bodycam.ledger.models import Action, LedgerEntry
 from tests.commands import BILINGUAL, refused_as_json, run_bodycam
-
-
-@pytest.fixture
-def device(custodian):
-    return registry.register_device("TA-007", custodian, None, model="DSJ-V9")
 
 
 @pytest.fixture

@@ -10,34 +10,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from bodycam.devices import registry
 from bodycam.devices.models import Device, DeviceIssue, DeviceStatus, PreUseCheck
 from bodycam.ledger.models import Action, LedgerEntry
 from tests.commands import BILINGUAL, refused_as_json, run_bodycam
-
-
-@pytest.fixture
-def device(custodian):
-    return registry.register_device("TA-007", custodian, None, model="DSJ-V9")
-
-
-@pytest.fixture
-def issued(device, officer, custodian):
-    registry.issue_device(device, officer, custodian)
-    return device
-
-
-def _events(device) -> list[str]:
-    entries = LedgerEntry.objects.filter(
-        action=Action.DEVICE_EVENT, subject_kind="device", subject_id=str(device.pk)
-    ).order_by("seq")
-    return [entry.payload["event"] for entry in entries]
-
-
-def _last_entry(device) -> LedgerEntry:
-    return LedgerEntry.objects.filter(
-        action=Action.DEVICE_EVENT, subject_kind="device", subject_id=str(device.pk)
-    ).latest("seq")
+from tests.devices.factories import device_events, last_device_entry
 
 
 def _json(capsys) -> dict:
@@ -61,8 +37,8 @@ def test_add_registers_a_device_and_prints_json(custodian, capsys):
     assert result["id"] == device.pk
     assert device.custodian == custodian and device.model == "DSJ-V9" and device.explosion_proof
     assert device.status == DeviceStatus.IN_STOCK
-    assert _events(device) == ["registered"]
-    assert _last_entry(device).payload["custodian"] == custodian.username
+    assert device_events(device) == ["registered"]
+    assert last_device_entry(device).payload["custodian"] == custodian.username
 
 
 @pytest.mark.django_db
@@ -80,7 +56,7 @@ def test_add_a_serial_twice_is_refused_and_stored_once(custodian, device, capsys
     error = refused_as_json(capsys, "device", "add", "TA-007", "--custodian", custodian.username)
     assert "已经登记过" in error
     assert Device.objects.count() == 1
-    assert _events(device) == ["registered"]
+    assert device_events(device) == ["registered"]
 
 
 @pytest.mark.django_db
@@ -109,7 +85,7 @@ def test_issue_by_badge_and_return_with_the_same_ledger_entries_as_the_api(devic
     assert result["ok"] is True and result["officer"] == "JX0227"
     device.refresh_from_db()
     assert device.status == DeviceStatus.ISSUED and device.current_issue.officer == officer
-    entry = _last_entry(device)
+    entry = last_device_entry(device)
     assert entry.payload["event"] == "issued" and entry.payload["badge_number"] == "JX0227"
     assert entry.payload["officer"] == officer.username
 
@@ -117,8 +93,8 @@ def test_issue_by_badge_and_return_with_the_same_ledger_entries_as_the_api(devic
     assert "已归还" in capsys.readouterr().out
     device.refresh_from_db()
     assert device.status == DeviceStatus.IN_STOCK and device.current_issue is None
-    assert _events(device) == ["registered", "issued", "returned"]
-    assert _last_entry(device).payload["officer"] == officer.username
+    assert device_events(device) == ["registered", "issued", "returned"]
+    assert last_device_entry(device).payload["officer"] == officer.username
 
 
 @pytest.mark.django_db
@@ -127,7 +103,7 @@ def test_issuing_a_device_already_out_is_refused_naming_the_holder(issued, capsy
         call_command("device", "issue", "TA-007", "--to", "JX0227")
     assert "李明" in refused_as_json(capsys, "device", "issue", "TA-007", "--to", "JX0227")
     assert DeviceIssue.objects.count() == 1
-    assert _events(issued) == ["registered", "issued"]
+    assert device_events(issued) == ["registered", "issued"]
 
 
 @pytest.mark.django_db
@@ -162,7 +138,7 @@ def test_after_a_failed_check_issue_needs_a_reason(device, officer, capsys):
         call_command("device", "issue", "TA-007", "--to", "JX0227")
     call_command("device", "issue", "TA-007", "--to", "JX0227", "--reason", "备用机在修")
     assert DeviceIssue.objects.get(device=device).override_reason == "备用机在修"
-    assert _last_entry(device).payload["override_reason"] == "备用机在修"
+    assert last_device_entry(device).payload["override_reason"] == "备用机在修"
 
 
 # check (R-07) -------------------------------------------------------------------------------
@@ -177,8 +153,8 @@ def test_check_with_a_good_reading_passes(issued, capsys):
     assert abs(result["clock_offset_seconds"]) < 2
     check = PreUseCheck.objects.get(device=issued)
     assert check.passed and check.battery_percent == 80 and check.checked_by is None
-    assert _events(issued)[-1] == "pre_use_check"
-    assert _last_entry(issued).payload["passed"] is True
+    assert device_events(issued)[-1] == "pre_use_check"
+    assert last_device_entry(issued).payload["passed"] is True
 
 
 @pytest.mark.django_db
@@ -191,7 +167,7 @@ def test_check_measures_the_clock_offset_and_fails_a_clock_42_seconds_ahead(devi
     assert 40 < result["clock_offset_seconds"] <= 42
     stored = PreUseCheck.objects.get(device=device)
     assert 40 < stored.clock_offset.total_seconds() <= 42
-    assert 40 < _last_entry(device).payload["clock_offset_seconds"] <= 42
+    assert 40 < last_device_entry(device).payload["clock_offset_seconds"] <= 42
 
 
 @pytest.mark.django_db
@@ -218,7 +194,7 @@ def test_check_refuses_impossible_readings_and_stores_nothing(device, capsys, ba
         call_command("device", *args)
     assert said in refused_as_json(capsys, "device", *args)
     assert not PreUseCheck.objects.exists()
-    assert _events(device) == ["registered"]
+    assert device_events(device) == ["registered"]
 
 
 @pytest.mark.django_db

@@ -3,7 +3,6 @@
 import base64
 
 import pytest
-from rest_framework.test import APIClient
 
 from bodycam.ledger import heads
 from bodycam.ledger.entries import Subject, record
@@ -17,11 +16,6 @@ from bodycam.ledger.verify_offline import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def api():
-    return APIClient()
 
 
 def _b(text: str) -> bytes:
