@@ -29,7 +29,7 @@ def test_a_good_device_passes_and_its_clock_offset_is_kept(custodian, officer):
     check = checks.record_check(device, _reading(ahead=timedelta(seconds=4)), officer)
     assert check.passed
     assert 3.5 < check.clock_offset.total_seconds() < 4.5
-    assert checks.latest_clock_offset(device) == check.clock_offset
+    assert device.latest_check.clock_offset == check.clock_offset
     entry = LedgerEntry.objects.filter(subject_kind="device").order_by("-seq").first()
     assert entry.payload["event"] == "pre_use_check" and entry.payload["passed"] is True
 

@@ -98,12 +98,3 @@ def test_maintenance_needs_a_description_and_a_returned_device(custodian, office
         registry.record_maintenance(device, "fault", "不开机", custodian)
     registry.record_maintenance(device, "battery", "换电池", custodian)  # no status change: fine
     assert _events(device)[-1] == "maintenance"
-
-
-def test_a_lost_device_leaves_its_holder_and_keeps_its_history(custodian, officer):
-    device = make_device(custodian)
-    registry.issue_device(device, officer, custodian)
-    registry.mark_lost(device, custodian, "执法途中遗失")
-    device.refresh_from_db()
-    assert device.status == DeviceStatus.LOST and device.current_issue is None
-    assert DeviceIssue.objects.get(device=device).returned_at is not None

@@ -30,7 +30,8 @@ def test_a_folder_goes_up_with_progress_and_each_file_shows_its_result(live_serv
     page.set_input_files("#pick-folder", str(card))
     rows = page.locator("#files tr")
     page.wait_for_function(
-        "() => [...document.querySelectorAll('#files tr')].every(r => r.dataset.status)",
+        "() => { const rows = [...document.querySelectorAll('#files tr')];"
+        " return rows.length === 3 && rows.every(r => r.dataset.status); }",
         timeout=30_000,
     )
     results = {

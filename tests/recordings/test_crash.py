@@ -56,7 +56,7 @@ def test_sigkill_mid_copy_leaves_nothing_and_a_rerun_stores_the_whole_file(tmp_p
     )
     out, err = rerun.communicate(timeout=300)
     assert rerun.returncode == 0, err.decode()
-    assert b'"status": "damaged"' in out or b'"status": "stored"' in out
+    assert b'"status": "damaged"' in out  # random bytes named .MP4: stored all the same
     assert _rows(data) == 1
     [blob] = _blobs(data)
     assert blob.stat().st_size == big.stat().st_size

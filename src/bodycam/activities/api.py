@@ -58,6 +58,10 @@ class CloseRequest(serializers.Serializer):
     returned_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
 
+class ReturnRequest(serializers.Serializer):
+    returned_at = serializers.DateTimeField()
+
+
 class ReviewRequest(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -97,6 +101,19 @@ class ActivityViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         body.is_valid(raise_exception=True)
         data = body.validated_data
         lifecycle.close_activity(activity, data["ended_at"], request.user, data["returned_at"])
+        activity.refresh_from_db()
+        return Response(ActivitySerializer(activity).data)
+
+    @extend_schema(request=ReturnRequest, responses=ActivitySerializer)
+    @action(detail=True, methods=["post"], url_path="return")
+    def record_return(self, request: Request, pk=None) -> Response:
+        """When the officers came back from work away from base (R-13's 24 hours start)."""
+        activity = get_object_or_404(
+            EnforcementActivity.objects.restrict(request.user, "change"), pk=pk
+        )
+        body = ReturnRequest(data=request.data)
+        body.is_valid(raise_exception=True)
+        lifecycle.record_return(activity, body.validated_data["returned_at"], request.user)
         activity.refresh_from_db()
         return Response(ActivitySerializer(activity).data)
 

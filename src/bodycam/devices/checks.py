@@ -107,9 +107,3 @@ def record_check(device: Device, reading: Reading, checked_by) -> PreUseCheck:
         clock_offset_seconds=offset.total_seconds(),
     )
     return check
-
-
-def latest_clock_offset(device: Device) -> timedelta | None:
-    """The clock offset of the device's latest check, which ingest uses to correct times."""
-    check = device.latest_check
-    return check.clock_offset if check else None

@@ -111,6 +111,11 @@ class CheckForm(Form):
 
 
 class MaintenanceForm(Form):
+    def __init__(self, *args, user=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if user is not None:  # a custodian replaces with a device they keep
+            self.fields["replacement"].queryset = Device.objects.restrict(user, "change")
+
     kind = forms.ChoiceField(label=_("类别"), choices=MaintenanceKind.choices)
     description = forms.CharField(label=_("说明"), widget=forms.Textarea(attrs={"rows": 2}))
     replacement = forms.ModelChoiceField(

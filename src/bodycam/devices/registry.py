@@ -191,18 +191,3 @@ def record_maintenance(
         replacement=replacement.serial if replacement else None,
     )
     return entry
-
-
-@transaction.atomic
-def mark_lost(device: Device, actor: User | None, description: str) -> Device:
-    """A device reported lost: no longer issued, kept in the registry with its history."""
-    if not description.strip():
-        raise Refused(_("请说明遗失经过。"))
-    if (issue := device.current_issue) is not None:
-        issue.returned_at = timezone.now()
-        issue.returned_by = actor
-        issue.save(update_fields=["returned_at", "returned_by"])
-    device.status = DeviceStatus.LOST
-    device.save(update_fields=["status"])
-    record(Action.DEVICE_EVENT, device, actor, event="lost", description=description.strip())
-    return device

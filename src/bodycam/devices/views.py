@@ -54,7 +54,7 @@ def device_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_issue": may_issue,
             "may_check": Device.objects.restrict(request.user, "check").filter(pk=pk).exists(),
             "issue_form": IssueForm() if may_issue else None,
-            "maintenance_form": MaintenanceForm() if may_issue else None,
+            "maintenance_form": MaintenanceForm(user=request.user) if may_issue else None,
             "issues": device.issues.select_related("officer", "issued_by", "returned_by"),
             "checks": device.checks.select_related("checked_by")[:20],
             "maintenance": device.maintenance.select_related("recorded_by", "replacement"),
@@ -120,7 +120,7 @@ def device_return(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def device_maintenance(request: HttpRequest, pk: int) -> HttpResponse:
     device = _device(request, pk, "change")
-    form = MaintenanceForm(request.POST)
+    form = MaintenanceForm(request.POST, user=request.user)
     if not form.is_valid():
         messages.error(request, _("请填写维护类别和说明。"))
         return redirect("device", pk=pk)

@@ -61,20 +61,6 @@ def env_int(name: str, default: int, minimum: int | None = None) -> int:
     return number
 
 
-def env_float(name: str, default: float, minimum: float | None = None) -> float:
-    """A decimal number variable, optionally bounded below."""
-    value = _raw(name)
-    if value is None:
-        return default
-    try:
-        number = float(value)
-    except ValueError:
-        raise refuse(name, value, "数字", "a number") from None
-    if minimum is not None and number < minimum:
-        raise refuse(name, value, f"不小于 {minimum} 的数字", f"a number >= {minimum}")
-    return number
-
-
 def env_list(name: str, default: list[str]) -> list[str]:
     """A comma-separated list variable."""
     value = _raw(name)

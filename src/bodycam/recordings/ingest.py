@@ -131,8 +131,11 @@ def _store(path: Path, kind: str, size: int, given: Given, store: BlobStore) -> 
     staging.commit(sha256, (facts.recorded_at or timezone.now()) + retain)
     try:
         recording = _register(path, kind, sha256, copied, info, name, facts, given, store)
-    except IntegrityError:  # a concurrent ingest of the same bytes won the race
-        return _duplicate(path, kind, Recording.objects.get(sha256=sha256), given)
+    except IntegrityError:
+        winner = Recording.objects.filter(sha256=sha256).first()
+        if winner is None:
+            raise  # not the race for these bytes: something else is wrong
+        return _duplicate(path, kind, winner, given)  # a concurrent ingest stored them first
     status = Outcome.DAMAGED if info.damaged else Outcome.STORED
     return IngestResult(str(path), status, kind, sha256, copied, recording.pk, info.damage_reason)
 

@@ -5,7 +5,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from bodycam.recordings.ingest import IngestResult, ingest_file, walk
+from bodycam.recordings.ingest import IngestResult, Outcome, ingest_file, walk
 from bodycam.recordings.resolution import Given
 from bodycam.recordings.storage import blob_store
 
@@ -37,6 +37,11 @@ def watch(
             if (size, mtime) != (stat.st_size, stat.st_mtime_ns):
                 seen[path] = (stat.st_size, stat.st_mtime_ns, now)
             elif now - since >= settle:
-                done.add(key)
-                yield ingest_file(path, given, store)
+                result = ingest_file(path, given, store)
+                if result.status != Outcome.ERROR:  # a failed read is tried again next round
+                    done.add(key)
+                yield result
+        present = set(walk([folder]))
+        seen = {path: state for path, state in seen.items() if path in present}
+        done = {key for key in done if key[0] in present}
         time.sleep(interval)
