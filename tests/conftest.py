@@ -33,10 +33,12 @@ def ledger_guards(request):
         yield
         return
     request.getfixturevalue("transactional_db" if _transactional(request, marker) else "db")
-    guards.install(connection)
+    for tables in (guards.LEDGER_TABLES, guards.RECORDING_TABLES):
+        guards.install(connection, tables)
     yield
     if _transactional(request, marker):
-        guards.remove(connection)
+        for tables in (guards.LEDGER_TABLES, guards.RECORDING_TABLES):
+            guards.remove(connection, tables)
 
 
 def _transactional(request, marker) -> bool:

@@ -123,3 +123,31 @@ def test_the_model_refuses_to_change_an_originals_identity_or_delete_it(stored):
         recording.save()
     with pytest.raises(ValueError):
         Recording.objects.get(pk=stored[1].pk).delete()
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "DELETE FROM recordings_recording",
+        "UPDATE recordings_recording SET sha256 = 'x'",
+        "UPDATE recordings_recording SET size = 1",
+    ],
+)
+def test_the_database_refuses_to_delete_or_rehash_an_original(stored, sql):
+    from django.db import DatabaseError, connection, transaction
+
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql)
+    assert Recording.objects.count() == 3
+
+
+def test_the_database_still_lets_a_recording_be_linked(stored):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE recordings_recording SET needs_review = FALSE")
+    assert not Recording.objects.filter(needs_review=True).exists()
