@@ -32,7 +32,7 @@ def test_a_folder_goes_up_with_progress_and_each_file_shows_its_result(live_serv
     page.wait_for_function(
         "() => { const rows = [...document.querySelectorAll('#files tr')];"
         " return rows.length === 3 && rows.every(r => r.dataset.status); }",
-        timeout=30_000,
+        timeout=60_000,  # two cores shared with the other test worker and the browser
     )
     results = {
         rows.nth(i).locator("td").first.inner_text(): rows.nth(i).locator("td").last.inner_text()

@@ -42,7 +42,7 @@ class MeView(APIView):
     """The signed-in user, with roles and permissions."""
 
     @extend_schema(responses=MeSerializer)
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request, **kwargs) -> Response:
         return Response(MeSerializer(request.user).data)
 
 

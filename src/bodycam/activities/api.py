@@ -73,7 +73,7 @@ class ActivityViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     queryset = EnforcementActivity.objects.prefetch_related("officers", "devices", "exemptions")
 
     @extend_schema(request=OpenRequest, responses={201: ActivitySerializer})
-    def create(self, request: Request) -> Response:
+    def create(self, request: Request, **kwargs) -> Response:
         if not request.user.has_perm("activities.add_enforcementactivity"):
             raise PermissionDenied(
                 "只有执法人员可以开始执法活动。 / Only officers open activities."
@@ -93,7 +93,7 @@ class ActivityViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=CloseRequest, responses=ActivitySerializer)
     @action(detail=True, methods=["post"])
-    def close(self, request: Request, pk=None) -> Response:
+    def close(self, request: Request, pk=None, **kwargs) -> Response:
         activity = get_object_or_404(
             EnforcementActivity.objects.restrict(request.user, "change"), pk=pk
         )
@@ -106,7 +106,7 @@ class ActivityViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=ReturnRequest, responses=ActivitySerializer)
     @action(detail=True, methods=["post"], url_path="return")
-    def record_return(self, request: Request, pk=None) -> Response:
+    def record_return(self, request: Request, pk=None, **kwargs) -> Response:
         """When the officers came back from work away from base (R-13's 24 hours start)."""
         activity = get_object_or_404(
             EnforcementActivity.objects.restrict(request.user, "change"), pk=pk
@@ -125,7 +125,9 @@ class ExemptionViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Exemption.objects.select_related("activity")
 
     @extend_schema(request=ExemptionSerializer, responses={201: ExemptionSerializer})
-    def create(self, request: Request) -> Response:
+    def create(self, request: Request, **kwargs) -> Response:
+        if not request.user.has_perm("activities.add_exemption"):
+            raise PermissionDenied("只有执法人员可以报送。 / Only officers file exemptions.")
         body = ExemptionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
@@ -147,10 +149,10 @@ class ExemptionViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=ReviewRequest, responses=ExemptionSerializer)
     @action(detail=True, methods=["post"])
-    def acknowledge(self, request: Request, pk=None) -> Response:
+    def acknowledge(self, request: Request, pk=None, **kwargs) -> Response:
         return self._review(request, pk, accept=True)
 
     @extend_schema(request=ReviewRequest, responses=ExemptionSerializer)
     @action(detail=True, methods=["post"], url_path="return")
-    def send_back(self, request: Request, pk=None) -> Response:
+    def send_back(self, request: Request, pk=None, **kwargs) -> Response:
         return self._review(request, pk, accept=False)

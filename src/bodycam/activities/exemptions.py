@@ -27,6 +27,7 @@ def file_exemption(
     actor: User,
 ) -> Exemption:
     """File the work record of an unrecorded activity (R-04), for the oversight office."""
+    activity = EnforcementActivity.objects.select_for_update().get(pk=activity.pk)
     if ground not in ExemptionGround.values:
         raise Refused(_("情形 %(ground)r 不是规定的四种之一。"), ground=ground)
     if not activity.officers.filter(pk=actor.pk).exists():

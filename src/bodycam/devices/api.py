@@ -89,7 +89,7 @@ class DeviceViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         return get_object_or_404(Device.objects.restrict(self.request.user, action_name), pk=pk)
 
     @extend_schema(request=DeviceSerializer, responses={201: DeviceSerializer})
-    def create(self, request: Request) -> Response:
+    def create(self, request: Request, **kwargs) -> Response:
         if not request.user.has_perm("devices.add_device"):
             raise PermissionDenied("只有保管员可以登记记录仪。 / Only custodians register devices.")
         body = DeviceSerializer(data=request.data)
@@ -101,11 +101,12 @@ class DeviceViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=IssueRequest, responses={201: IssueSerializer})
     @action(detail=True, methods=["post"])
-    def issue(self, request: Request, pk=None) -> Response:
+    def issue(self, request: Request, pk=None, **kwargs) -> Response:
+        device = self._device(pk, "issue")  # who may, before what was asked
         body = IssueRequest(data=request.data)
         body.is_valid(raise_exception=True)
         issue = registry.issue_device(
-            self._device(pk, "issue"),
+            device,
             person(body.validated_data["officer"]),
             request.user,
             body.validated_data["override_reason"],
@@ -114,13 +115,14 @@ class DeviceViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=None, responses=IssueSerializer)
     @action(detail=True, methods=["post"], url_path="return")
-    def give_back(self, request: Request, pk=None) -> Response:
+    def give_back(self, request: Request, pk=None, **kwargs) -> Response:
         issue = registry.return_device(self._device(pk, "issue"), request.user)
         return Response(IssueSerializer(issue).data)
 
     @extend_schema(request=MaintenanceRequest, responses={201: None})
     @action(detail=True, methods=["post"])
-    def maintenance(self, request: Request, pk=None) -> Response:
+    def maintenance(self, request: Request, pk=None, **kwargs) -> Response:
+        device = self._device(pk, "change")
         body = MaintenanceRequest(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
@@ -129,7 +131,7 @@ class DeviceViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
             replacement = device_by_serial(replacement)
             self._device(replacement.pk, "change")  # a custodian replaces with their own
         registry.record_maintenance(
-            self._device(pk, "change"),
+            device,
             data["kind"],
             data["description"],
             request.user,
@@ -140,10 +142,11 @@ class DeviceViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(methods=["GET"], responses=CheckSerializer(many=True))
     @extend_schema(methods=["POST"], request=CheckSerializer, responses={201: CheckSerializer})
     @action(detail=True, methods=["get", "post"])
-    def checks(self, request: Request, pk=None) -> Response:
+    def checks(self, request: Request, pk=None, **kwargs) -> Response:
         if request.method == "GET":
             device = self._device(pk, "view")
             return Response(CheckSerializer(device.checks.all(), many=True).data)
+        device = self._device(pk, "check")
         body = CheckSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
@@ -153,5 +156,5 @@ class DeviceViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
             free_storage_gb=data["free_storage_gb"],
             device_clock=data["device_clock"],
         )
-        check = checks.record_check(self._device(pk, "check"), reading, request.user)
+        check = checks.record_check(device, reading, request.user)
         return Response(CheckSerializer(check).data, status=status.HTTP_201_CREATED)

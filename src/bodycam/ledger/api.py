@@ -76,7 +76,7 @@ class HeadViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "tree_size"
 
     @extend_schema(request=None, responses={201: HeadSerializer, 200: HeadSerializer})
-    def create(self, request: Request) -> Response:
+    def create(self, request: Request, **kwargs) -> Response:
         """Sign a checkpoint now (auditors)."""
         if not request.user.has_perm("ledger.verify"):
             raise PermissionDenied("只有审计人员可以签名树头。 / Only auditors sign on demand.")
@@ -103,7 +103,7 @@ class InclusionProofView(APIView):
         ],
         responses=OpenApiTypes.OBJECT,
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request, **kwargs) -> Response:
         seq = _int_param(request, "seq")
         entry = LedgerEntry.objects.restrict(request.user).filter(seq=seq).first()
         if entry is None:
@@ -139,7 +139,7 @@ class ConsistencyProofView(APIView):
         ],
         responses=OpenApiTypes.OBJECT,
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request, **kwargs) -> Response:
         first, second = _int_param(request, "first"), _int_param(request, "second")
         if not 0 < first <= second <= stored_size():
             raise ValidationError({"detail": "需要 0 < first ≤ second ≤ 日志长度 / out of range"})
@@ -151,7 +151,7 @@ class CheckpointView(APIView):
     """The latest signed checkpoint, exactly as signed (text/plain)."""
 
     @extend_schema(responses={(200, "text/plain"): OpenApiTypes.STR})
-    def get(self, request: Request) -> HttpResponse:
+    def get(self, request: Request, **kwargs) -> HttpResponse:
         head = heads.latest_head()
         if head is None:
             raise NotFound("尚无签名树头。 / No checkpoint signed yet.")
@@ -165,7 +165,7 @@ class PublicKeyView(APIView):
         parameters=[OpenApiParameter("form", str, enum=["json", "pem"])],
         responses=OpenApiTypes.OBJECT,
     )
-    def get(self, request: Request) -> Response | HttpResponse:
+    def get(self, request: Request, **kwargs) -> Response | HttpResponse:
         if request.query_params.get("form") == "pem":
             return HttpResponse(heads.public_key_pem(), content_type="application/x-pem-file")
         return Response(
@@ -182,7 +182,7 @@ class VerifyView(APIView):
     re-hashing of every original as a background job (its result appears on the ledger page)."""
 
     @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
-    def post(self, request: Request) -> Response:
+    def post(self, request: Request, **kwargs) -> Response:
         if not request.user.has_perm("ledger.verify"):
             raise PermissionDenied("只有审计人员可以发起核验。 / Only auditors start a check.")
         report = integrity.run_check(include_blobs=False, actor=request.user, trigger="api")

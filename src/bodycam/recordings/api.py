@@ -54,7 +54,7 @@ class RecordingViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=LinkRequest, responses=RecordingSerializer)
     @action(detail=True, methods=["post"])
-    def link(self, request: Request, pk=None) -> Response:
+    def link(self, request: Request, pk=None, **kwargs) -> Response:
         """Link the recording to an activity, or unlink it (records office, R-02)."""
         if not request.user.has_perm("recordings.change_recording"):
             raise PermissionDenied("只有综合科可以关联记录。 / Only the records office links.")
