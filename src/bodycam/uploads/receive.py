@@ -92,15 +92,24 @@ def _checked_metadata(metadata: dict[str, str]) -> dict[str, str]:
     return metadata
 
 
-def find(owner: User, pk: UUID) -> Upload:
-    """The owner's upload; 404 for a stranger's, a terminated or an unknown one, 410 for an
-    expired one."""
+def owned(owner: User, pk: UUID) -> Upload:
+    """The owner's upload as it stands now (one past its time is expired on the way); 404 for
+    a stranger's or an unknown one."""
     upload = Upload.objects.filter(pk=pk, owner=owner).first()
-    if upload is None or upload.status == Status.TERMINATED:
+    if upload is None:
         raise TusError(404, "没有这个上传 / no such upload")
     if upload.status == Status.RECEIVING and upload.expires_at <= timezone.now():
         expire(upload.pk)
-        upload.status = Status.EXPIRED
+        upload.refresh_from_db()
+    return upload
+
+
+def find(owner: User, pk: UUID) -> Upload:
+    """The owner's upload to receive bytes into; 404 also for a terminated one, 410 for an
+    expired one."""
+    upload = owned(owner, pk)
+    if upload.status == Status.TERMINATED:
+        raise TusError(404, "没有这个上传 / no such upload")
     if upload.status == Status.EXPIRED:
         raise TusError(410, "上传已过期，请重新上传 / the upload expired; start again")
     return upload

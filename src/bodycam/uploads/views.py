@@ -10,7 +10,6 @@ from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
@@ -149,13 +148,7 @@ def _delete(request: HttpRequest, user, pk: UUID) -> HttpResponse:
 
 
 def _status(request: HttpRequest, user, pk: UUID) -> HttpResponse:
-    upload = Upload.objects.filter(pk=pk, owner=user).first()
-    if upload is None:
-        raise TusError(404, "没有这个上传 / no such upload")
-    if upload.status == Status.RECEIVING and upload.expires_at <= timezone.now():
-        receive.expire(upload.pk)
-        upload.refresh_from_db()
-    return _json(as_json(upload))
+    return _json(as_json(receive.owned(user, pk)))
 
 
 def as_json(upload: Upload) -> dict:
