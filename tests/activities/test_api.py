@@ -13,6 +13,7 @@ from bodycam.devices import registry
 from bodycam.ledger.models import Action, LedgerEntry
 from tests.commands import BILINGUAL
 from tests.factories import UserFactory
+from tests.ledger_entries import events_of, last_entry_of
 
 pytestmark = pytest.mark.django_db
 
@@ -52,23 +53,6 @@ def filed(closed, officer):
 def _as(api, user):
     api.force_authenticate(user)
     return api
-
-
-def _events(activity) -> list[str]:
-    entries = LedgerEntry.objects.filter(
-        action=Action.ACTIVITY_EVENT,
-        subject_kind="enforcementactivity",
-        subject_id=str(activity.pk),
-    ).order_by("seq")
-    return [entry.payload["event"] for entry in entries]
-
-
-def _last_entry(activity) -> LedgerEntry:
-    return LedgerEntry.objects.filter(
-        action=Action.ACTIVITY_EVENT,
-        subject_kind="enforcementactivity",
-        subject_id=str(activity.pk),
-    ).latest("seq")
 
 
 def _text(response) -> str:
@@ -115,8 +99,8 @@ def test_an_officer_opens_an_activity_with_devices_and_a_ledger_entry(api, offic
     assert list(activity.officers.all()) == [officer]
     assert list(activity.devices.all()) == [device]
     assert activity.opened_by == officer
-    assert _events(activity) == ["opened"]
-    entry = _last_entry(activity)
+    assert events_of(activity) == ["opened"]
+    entry = last_entry_of(activity)
     assert entry.actor_id == officer.pk
     assert entry.payload["devices"] == ["TA-007"] and entry.payload["away_from_base"] is True
 
@@ -177,7 +161,7 @@ def test_the_officer_closes_the_activity_with_a_ledger_entry(api, officer, activ
     activity.refresh_from_db()
     assert activity.status == ActivityStatus.CLOSED
     assert activity.ended_at is not None and activity.returned_at is None
-    assert _events(activity) == ["opened", "closed"]
+    assert events_of(activity) == ["opened", "closed"]
 
 
 def test_an_end_before_the_start_is_refused_and_the_activity_stays_open(api, officer, activity):
@@ -189,7 +173,7 @@ def test_an_end_before_the_start_is_refused_and_the_activity_stays_open(api, off
     assert "早于开始时间" in response.json()["detail"]
     activity.refresh_from_db()
     assert activity.status == ActivityStatus.OPEN and activity.ended_at is None
-    assert _events(activity) == ["opened"]
+    assert events_of(activity) == ["opened"]
 
 
 def test_closing_twice_is_refused(api, officer, closed):
@@ -198,7 +182,7 @@ def test_closing_twice_is_refused(api, officer, closed):
     )
     assert response.status_code == 400
     assert "已经结束" in response.json()["detail"]
-    assert _events(closed) == ["opened", "closed"]
+    assert events_of(closed) == ["opened", "closed"]
 
 
 def test_an_officer_not_on_the_activity_cannot_close_or_see_it(api, activity):
@@ -223,8 +207,8 @@ def test_away_from_base_the_return_time_given_at_close_is_stored(api, officer, d
     assert response.status_code == 200, response.content
     activity = EnforcementActivity.objects.get(pk=opened["id"])
     assert activity.returned_at == returned and activity.ended_at == ended
-    assert _events(activity) == ["opened", "closed", "returned"]
-    assert datetime.fromisoformat(_last_entry(activity).payload["returned_at"]) == returned
+    assert events_of(activity) == ["opened", "closed", "returned"]
+    assert datetime.fromisoformat(last_entry_of(activity).payload["returned_at"]) == returned
 
 
 def test_a_return_time_for_an_activity_at_base_is_refused_and_it_stays_open(api, officer, activity):
@@ -234,7 +218,7 @@ def test_a_return_time_for_an_activity_at_base_is_refused_and_it_stays_open(api,
     assert "不是外出执法" in response.json()["detail"]
     activity.refresh_from_db()
     assert activity.status == ActivityStatus.OPEN and activity.returned_at is None
-    assert _events(activity) == ["opened"]
+    assert events_of(activity) == ["opened"]
 
 
 # Listing ----------------------------------------------------------------------------------
@@ -274,8 +258,8 @@ def test_an_exemption_is_filed_only_after_the_activity_is_closed(api, officer, a
     assert response.json()["status"] == "filed"
     exemption = Exemption.objects.get(activity=activity)
     assert exemption.filed_by == officer and exemption.ground == "secrecy"
-    assert _events(activity) == ["opened", "closed", "exemption_filed"]
-    assert _last_entry(activity).payload["exemption"] == exemption.pk
+    assert events_of(activity) == ["opened", "closed", "exemption_filed"]
+    assert last_entry_of(activity).payload["exemption"] == exemption.pk
 
 
 @pytest.mark.parametrize("field", ["legal_basis", "facts"])
@@ -331,8 +315,8 @@ def test_the_oversight_office_acknowledges_an_exemption(api, oversight, filed):
     assert response.json()["status"] == "acknowledged"
     filed.refresh_from_db()
     assert filed.status == "acknowledged" and filed.reviewed_by == oversight
-    assert _events(filed.activity)[-1] == "exemption_acknowledged"
-    assert _last_entry(filed.activity).actor_id == oversight.pk
+    assert events_of(filed.activity)[-1] == "exemption_acknowledged"
+    assert last_entry_of(filed.activity).actor_id == oversight.pk
     again = api.post(f"{EXEMPTIONS}{filed.pk}/acknowledge/")
     assert again.status_code == 400
     assert "已经处理过" in again.json()["detail"]
@@ -344,7 +328,7 @@ def test_only_the_oversight_office_acknowledges(api, request, filed, role):
     assert response.status_code == 404  # not among the filings they may review
     filed.refresh_from_db()
     assert filed.status == "filed" and filed.reviewed_by is None
-    assert "exemption_acknowledged" not in _events(filed.activity)
+    assert "exemption_acknowledged" not in events_of(filed.activity)
 
 
 def test_a_return_needs_a_comment_and_then_the_officer_may_file_again(
@@ -362,7 +346,7 @@ def test_a_return_needs_a_comment_and_then_the_officer_may_file_again(
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "returned"
     assert response.json()["review_comment"] == comment
-    assert _events(filed.activity)[-1] == "exemption_returned"
+    assert events_of(filed.activity)[-1] == "exemption_returned"
     refiled = _as(api, officer).post(
         EXEMPTIONS,
         _exemption_body(filed.activity, facts="生产工艺属于商业秘密，范围见附件"),
@@ -370,7 +354,7 @@ def test_a_return_needs_a_comment_and_then_the_officer_may_file_again(
     )
     assert refiled.status_code == 201, refiled.content
     assert Exemption.objects.filter(activity=filed.activity).count() == 2
-    assert _events(filed.activity)[-1] == "exemption_filed"
+    assert events_of(filed.activity)[-1] == "exemption_filed"
 
 
 def test_the_officer_sees_their_filings_and_the_oversight_office_sees_all(

@@ -15,6 +15,7 @@ from bodycam.activities import lifecycle
 from bodycam.activities.models import ActivityStatus, EnforcementActivity
 from bodycam.ledger.models import Action, LedgerEntry
 from tests.commands import BILINGUAL, refused_as_json, run_bodycam
+from tests.ledger_entries import events_of
 
 
 @pytest.fixture
@@ -28,15 +29,6 @@ def activity(officer, device):
         devices=[device],
         away_from_base=True,
     )
-
-
-def _events(activity) -> list[str]:
-    entries = LedgerEntry.objects.filter(
-        action=Action.ACTIVITY_EVENT,
-        subject_kind="enforcementactivity",
-        subject_id=str(activity.pk),
-    ).order_by("seq")
-    return [entry.payload["event"] for entry in entries]
 
 
 def _iso(delta: timedelta = timedelta()) -> str:
@@ -70,7 +62,7 @@ def test_open_prints_only_the_new_id(officer, device, capsys):
     assert list(activity.officers.all()) == [officer]
     assert list(activity.devices.all()) == [device]
     assert activity.opened_by is None  # the command line acts for no signed-in user
-    assert _events(activity) == ["opened"]
+    assert events_of(activity) == ["opened"]
     entry = LedgerEntry.objects.get(action=Action.ACTIVITY_EVENT, subject_id=str(activity.pk))
     assert entry.payload["officers"] == [officer.username]
     assert entry.payload["devices"] == ["TA-007"] and entry.payload["away_from_base"] is True
@@ -144,7 +136,7 @@ def test_close_with_the_return_time_stores_both(activity, capsys):
     activity.refresh_from_db()
     assert activity.status == ActivityStatus.CLOSED
     assert activity.ended_at == ended and activity.returned_at == returned
-    assert _events(activity) == ["opened", "closed", "returned"]
+    assert events_of(activity) == ["opened", "closed", "returned"]
 
 
 @pytest.mark.django_db
@@ -154,7 +146,7 @@ def test_close_without_json_confirms_in_both_languages(activity, capsys):
     assert "已结束" in out and "closed" in out
     activity.refresh_from_db()
     assert activity.status == ActivityStatus.CLOSED and activity.returned_at is None
-    assert _events(activity) == ["opened", "closed"]
+    assert events_of(activity) == ["opened", "closed"]
 
 
 @pytest.mark.django_db
@@ -166,7 +158,7 @@ def test_an_end_before_the_start_is_refused_and_the_activity_stays_open(activity
     assert "结束时间早于开始时间" in refused_as_json(capsys, "activity", *args)
     activity.refresh_from_db()
     assert activity.status == ActivityStatus.OPEN and activity.ended_at is None
-    assert _events(activity) == ["opened"]
+    assert events_of(activity) == ["opened"]
 
 
 @pytest.mark.django_db
@@ -181,7 +173,7 @@ def test_closing_twice_is_refused(activity):
     call_command("activity", "close", str(activity.pk), "--end", _iso())
     with pytest.raises(CommandError, match="已经结束"):
         call_command("activity", "close", str(activity.pk), "--end", _iso())
-    assert _events(activity) == ["opened", "closed"]
+    assert events_of(activity) == ["opened", "closed"]
 
 
 @pytest.mark.django_db
@@ -191,7 +183,7 @@ def test_a_return_before_the_end_is_refused_and_nothing_changes(activity):
                      "--returned", _iso(-timedelta(minutes=30)))  # fmt: skip
     activity.refresh_from_db()
     assert activity.status == ActivityStatus.OPEN and activity.returned_at is None
-    assert _events(activity) == ["opened"]
+    assert events_of(activity) == ["opened"]
 
 
 @pytest.mark.django_db

@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from bodycam.activities import lifecycle
 from bodycam.activities.models import ActivityStatus
-from bodycam.ledger.models import Action, LedgerEntry
 from bodycam.lib.errors import Refused
 from tests.devices.factories import make_device
+from tests.ledger_entries import events_of
 
 pytestmark = pytest.mark.django_db
 
@@ -19,13 +19,6 @@ def _open(officer, **extra):
     return lifecycle.open_activity("routine_inspection", [officer], start, officer, **extra)
 
 
-def _events(activity) -> list[str]:
-    entries = LedgerEntry.objects.filter(
-        action=Action.ACTIVITY_EVENT, subject_id=str(activity.pk)
-    ).order_by("seq")
-    return [e.payload["event"] for e in entries]
-
-
 def test_an_activity_opens_and_closes_with_ledger_entries(officer, custodian):
     device = make_device(custodian)
     activity = _open(officer, devices=[device], subject_name="某某餐饮有限公司")
@@ -33,7 +26,7 @@ def test_an_activity_opens_and_closes_with_ledger_entries(officer, custodian):
     lifecycle.close_activity(activity, timezone.now(), officer)
     activity.refresh_from_db()
     assert activity.status == ActivityStatus.CLOSED
-    assert _events(activity) == ["opened", "closed"]
+    assert events_of(activity) == ["opened", "closed"]
 
 
 @pytest.mark.parametrize("kind", ["parking", "", "ROUTINE_INSPECTION"])
@@ -60,7 +53,7 @@ def test_an_end_before_the_start_is_refused_and_nothing_changes(officer):
         lifecycle.close_activity(activity, activity.started_at - timedelta(minutes=1), officer)
     activity.refresh_from_db()
     assert activity.status == ActivityStatus.OPEN and activity.ended_at is None
-    assert _events(activity) == ["opened"]
+    assert events_of(activity) == ["opened"]
 
 
 def test_closing_twice_is_refused(officer):
@@ -79,7 +72,7 @@ def test_away_from_base_keeps_the_return_time_for_the_deadline(officer):
     lifecycle.record_return(activity, ended + timedelta(hours=2), officer)
     activity.refresh_from_db()
     assert activity.returned_at == ended + timedelta(hours=2)
-    assert _events(activity) == ["opened", "closed", "returned"]
+    assert events_of(activity) == ["opened", "closed", "returned"]
 
 
 def test_a_return_time_only_for_work_away_from_base(officer):

@@ -18,8 +18,8 @@ from bodycam.devices.models import (
 )
 from bodycam.ledger.models import Action, LedgerEntry
 from tests.commands import BILINGUAL
-from tests.devices.factories import device_events, last_device_entry
 from tests.factories import UserFactory
+from tests.ledger_entries import events_of, last_entry_of
 
 pytestmark = pytest.mark.django_db
 
@@ -63,8 +63,8 @@ def test_custodian_registers_a_device_with_its_custodian_and_a_ledger_entry(api,
     assert data["custodian"] == custodian.username and data["explosion_proof"] is True
     device = Device.objects.get(serial="TA-001")
     assert device.custodian == custodian and device.model == "DSJ-V9"
-    assert device_events(device) == ["registered"]
-    entry = last_device_entry(device)
+    assert events_of(device) == ["registered"]
+    entry = last_entry_of(device)
     assert entry.actor_id == custodian.pk
     assert entry.payload["custodian"] == custodian.username
     assert entry.payload["explosion_proof"] is True
@@ -95,7 +95,7 @@ def test_a_serial_is_registered_only_once(api, custodian, device, serial):
     assert response.status_code == 400
     assert "产品序号" in _text(response)  # the field, named in Chinese
     assert Device.objects.count() == 1
-    assert device_events(device) == ["registered"]
+    assert events_of(device) == ["registered"]
 
 
 @pytest.mark.parametrize("serial", ["TA-007", "ta-007"])
@@ -137,8 +137,8 @@ def test_custodian_issues_a_device_to_an_officer_by_badge(api, custodian, office
     assert device.status == DeviceStatus.ISSUED == "issued"
     assert device.current_issue.officer == officer
     assert device.current_issue.issued_by == custodian
-    assert device_events(device) == ["registered", "issued"]
-    assert last_device_entry(device).payload["badge_number"] == "JX0227"
+    assert events_of(device) == ["registered", "issued"]
+    assert last_entry_of(device).payload["badge_number"] == "JX0227"
     shown = api.get(f"{DEVICES}{device.pk}/").json()
     assert shown["status"] == "issued" and shown["current_issue"]["badge_number"] == "JX0227"
 
@@ -151,7 +151,7 @@ def test_issuing_a_device_already_out_is_refused_naming_the_holder(api, custodia
     assert response.status_code == 400
     assert "李明" in response.json()["detail"] and "已发放" in response.json()["detail"]
     assert DeviceIssue.objects.filter(device=issued).count() == 1
-    assert device_events(issued) == ["registered", "issued"]
+    assert events_of(issued) == ["registered", "issued"]
 
 
 @pytest.mark.parametrize(
@@ -175,14 +175,14 @@ def test_return_puts_the_device_back_in_stock_with_a_ledger_entry(api, custodian
     issued.refresh_from_db()
     assert issued.status == DeviceStatus.IN_STOCK == "in_stock"
     assert issued.current_issue is None
-    assert device_events(issued) == ["registered", "issued", "returned"]
+    assert events_of(issued) == ["registered", "issued", "returned"]
 
 
 def test_returning_a_device_that_is_not_out_is_refused(api, custodian, device):
     response = _as(api, custodian).post(f"{DEVICES}{device.pk}/return/")
     assert response.status_code == 400
     assert "没有发放在外" in response.json()["detail"]
-    assert device_events(device) == ["registered"]
+    assert events_of(device) == ["registered"]
 
 
 def test_a_custodian_who_does_not_keep_the_device_cannot_issue_return_or_maintain_it(
@@ -197,7 +197,7 @@ def test_a_custodian_who_does_not_keep_the_device_cannot_issue_return_or_maintai
     assert api.post(f"{DEVICES}{device.pk}/maintenance/", body, format="json").status_code == 404
     device.refresh_from_db()
     assert device.status == DeviceStatus.IN_STOCK
-    assert device_events(device) == ["registered"]
+    assert events_of(device) == ["registered"]
 
 
 # Pre-use checks (R-07) ----------------------------------------------------------------------
@@ -211,8 +211,8 @@ def test_the_officer_carrying_a_device_records_a_passing_check(api, officer, iss
     assert abs(data["clock_offset_seconds"]) < 5
     check = PreUseCheck.objects.get(device=issued)
     assert check.checked_by == officer and check.passed
-    assert device_events(issued)[-1] == "pre_use_check"
-    assert last_device_entry(issued).payload["passed"] is True
+    assert events_of(issued)[-1] == "pre_use_check"
+    assert last_entry_of(issued).payload["passed"] is True
 
 
 def test_a_failing_check_names_low_battery_and_clock_drift_in_chinese(api, officer, issued):
@@ -228,7 +228,7 @@ def test_a_failing_check_names_low_battery_and_clock_drift_in_chinese(api, offic
     assert "电量 20%" in text and "时钟偏差" in text
     stored = PreUseCheck.objects.get(device=issued)
     assert not stored.passed and stored.battery_percent == 20
-    assert last_device_entry(issued).payload["passed"] is False
+    assert last_entry_of(issued).payload["passed"] is False
 
 
 @pytest.mark.parametrize(
@@ -244,7 +244,7 @@ def test_impossible_readings_are_refused_and_no_check_is_stored(
     assert response.status_code == 400
     assert said in _text(response)
     assert not PreUseCheck.objects.exists()
-    assert "pre_use_check" not in device_events(issued)
+    assert "pre_use_check" not in events_of(issued)
 
 
 def test_an_officer_not_carrying_the_device_cannot_check_it(api, issued):
@@ -270,7 +270,7 @@ def test_after_a_failed_check_issuing_needs_the_custodians_written_reason(
     assert response.status_code == 201, response.content
     assert response.json()["override_reason"] == reason
     assert DeviceIssue.objects.get(device=device).override_reason == reason
-    assert last_device_entry(device).payload["override_reason"] == reason
+    assert last_entry_of(device).payload["override_reason"] == reason
 
 
 def test_a_checks_history_is_listed_newest_first(api, custodian, device):
@@ -341,8 +341,8 @@ def test_a_fault_sends_the_device_to_repair_and_a_repair_brings_it_back(
         "fault",
         "repair",
     ]
-    assert device_events(device) == ["registered", "maintenance", "maintenance"]
-    assert last_device_entry(device).payload["kind"] == "repair"
+    assert events_of(device) == ["registered", "maintenance", "maintenance"]
+    assert last_entry_of(device).payload["kind"] == "repair"
 
 
 def test_a_replacement_needs_another_device(api, custodian, device):
@@ -363,7 +363,7 @@ def test_a_replacement_needs_another_device(api, custodian, device):
     device.refresh_from_db()
     assert device.status == DeviceStatus.RETIRED
     assert MaintenanceRecord.objects.get(device=device).replacement == new
-    assert last_device_entry(device).payload["replacement"] == "TA-008"
+    assert last_entry_of(device).payload["replacement"] == "TA-008"
 
 
 def test_maintenance_without_a_description_is_refused(api, custodian, device):

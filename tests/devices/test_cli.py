@@ -13,7 +13,7 @@ from django.utils import timezone
 from bodycam.devices.models import Device, DeviceIssue, DeviceStatus, PreUseCheck
 from bodycam.ledger.models import Action, LedgerEntry
 from tests.commands import BILINGUAL, refused_as_json, run_bodycam
-from tests.devices.factories import device_events, last_device_entry
+from tests.ledger_entries import events_of, last_entry_of
 
 
 def _json(capsys) -> dict:
@@ -37,8 +37,8 @@ def test_add_registers_a_device_and_prints_json(custodian, capsys):
     assert result["id"] == device.pk
     assert device.custodian == custodian and device.model == "DSJ-V9" and device.explosion_proof
     assert device.status == DeviceStatus.IN_STOCK
-    assert device_events(device) == ["registered"]
-    assert last_device_entry(device).payload["custodian"] == custodian.username
+    assert events_of(device) == ["registered"]
+    assert last_entry_of(device).payload["custodian"] == custodian.username
 
 
 @pytest.mark.django_db
@@ -56,7 +56,7 @@ def test_add_a_serial_twice_is_refused_and_stored_once(custodian, device, capsys
     error = refused_as_json(capsys, "device", "add", "TA-007", "--custodian", custodian.username)
     assert "已经登记过" in error
     assert Device.objects.count() == 1
-    assert device_events(device) == ["registered"]
+    assert events_of(device) == ["registered"]
 
 
 @pytest.mark.django_db
@@ -85,7 +85,7 @@ def test_issue_by_badge_and_return_with_the_same_ledger_entries_as_the_api(devic
     assert result["ok"] is True and result["officer"] == "JX0227"
     device.refresh_from_db()
     assert device.status == DeviceStatus.ISSUED and device.current_issue.officer == officer
-    entry = last_device_entry(device)
+    entry = last_entry_of(device)
     assert entry.payload["event"] == "issued" and entry.payload["badge_number"] == "JX0227"
     assert entry.payload["officer"] == officer.username
 
@@ -93,8 +93,8 @@ def test_issue_by_badge_and_return_with_the_same_ledger_entries_as_the_api(devic
     assert "已归还" in capsys.readouterr().out
     device.refresh_from_db()
     assert device.status == DeviceStatus.IN_STOCK and device.current_issue is None
-    assert device_events(device) == ["registered", "issued", "returned"]
-    assert last_device_entry(device).payload["officer"] == officer.username
+    assert events_of(device) == ["registered", "issued", "returned"]
+    assert last_entry_of(device).payload["officer"] == officer.username
 
 
 @pytest.mark.django_db
@@ -103,7 +103,7 @@ def test_issuing_a_device_already_out_is_refused_naming_the_holder(issued, capsy
         call_command("device", "issue", "TA-007", "--to", "JX0227")
     assert "李明" in refused_as_json(capsys, "device", "issue", "TA-007", "--to", "JX0227")
     assert DeviceIssue.objects.count() == 1
-    assert device_events(issued) == ["registered", "issued"]
+    assert events_of(issued) == ["registered", "issued"]
 
 
 @pytest.mark.django_db
@@ -138,7 +138,7 @@ def test_after_a_failed_check_issue_needs_a_reason(device, officer, capsys):
         call_command("device", "issue", "TA-007", "--to", "JX0227")
     call_command("device", "issue", "TA-007", "--to", "JX0227", "--reason", "备用机在修")
     assert DeviceIssue.objects.get(device=device).override_reason == "备用机在修"
-    assert last_device_entry(device).payload["override_reason"] == "备用机在修"
+    assert last_entry_of(device).payload["override_reason"] == "备用机在修"
 
 
 # check (R-07) -------------------------------------------------------------------------------
@@ -153,8 +153,8 @@ def test_check_with_a_good_reading_passes(issued, capsys):
     assert abs(result["clock_offset_seconds"]) < 2
     check = PreUseCheck.objects.get(device=issued)
     assert check.passed and check.battery_percent == 80 and check.checked_by is None
-    assert device_events(issued)[-1] == "pre_use_check"
-    assert last_device_entry(issued).payload["passed"] is True
+    assert events_of(issued)[-1] == "pre_use_check"
+    assert last_entry_of(issued).payload["passed"] is True
 
 
 @pytest.mark.django_db
@@ -167,7 +167,7 @@ def test_check_measures_the_clock_offset_and_fails_a_clock_42_seconds_ahead(devi
     assert 40 < result["clock_offset_seconds"] <= 42
     stored = PreUseCheck.objects.get(device=device)
     assert 40 < stored.clock_offset.total_seconds() <= 42
-    assert 40 < last_device_entry(device).payload["clock_offset_seconds"] <= 42
+    assert 40 < last_entry_of(device).payload["clock_offset_seconds"] <= 42
 
 
 @pytest.mark.django_db
@@ -194,7 +194,7 @@ def test_check_refuses_impossible_readings_and_stores_nothing(device, capsys, ba
         call_command("device", *args)
     assert said in refused_as_json(capsys, "device", *args)
     assert not PreUseCheck.objects.exists()
-    assert device_events(device) == ["registered"]
+    assert events_of(device) == ["registered"]
 
 
 @pytest.mark.django_db

@@ -4,25 +4,18 @@ import pytest
 
 from bodycam.devices import registry
 from bodycam.devices.models import DeviceIssue, DeviceStatus
-from bodycam.ledger.models import Action, LedgerEntry
 from bodycam.lib.errors import Refused
 from tests.devices.factories import make_device
+from tests.ledger_entries import events_of
 
 pytestmark = pytest.mark.django_db
-
-
-def _events(device) -> list[str]:
-    entries = LedgerEntry.objects.filter(
-        action=Action.DEVICE_EVENT, subject_kind="device", subject_id=str(device.pk)
-    ).order_by("seq")
-    return [e.payload["event"] for e in entries]
 
 
 def test_registering_names_the_one_custodian_and_is_ledgered(custodian):
     device = make_device(custodian, "ta00716 ", model="DSJ-X1", explosion_proof=True)
     assert device.serial == "TA00716"  # trimmed, upper case
     assert device.custodian == custodian and device.status == DeviceStatus.IN_STOCK
-    assert _events(device) == ["registered"]
+    assert events_of(device) == ["registered"]
 
 
 def test_only_a_custodian_can_keep_a_device(officer):
@@ -53,7 +46,7 @@ def test_issue_and_return_keep_the_history(custodian, officer):
     device.refresh_from_db()
     assert device.status == DeviceStatus.IN_STOCK and device.current_issue is None
     assert DeviceIssue.objects.filter(device=device).count() == 2
-    assert _events(device) == ["registered", "issued", "returned", "issued", "returned"]
+    assert events_of(device) == ["registered", "issued", "returned", "issued", "returned"]
 
 
 def test_a_device_is_issued_to_one_officer_at_a_time(custodian, officer):
@@ -97,4 +90,4 @@ def test_maintenance_needs_a_description_and_a_returned_device(custodian, office
     with pytest.raises(Refused, match="请先归还"):
         registry.record_maintenance(device, "fault", "不开机", custodian)
     registry.record_maintenance(device, "battery", "换电池", custodian)  # no status change: fine
-    assert _events(device)[-1] == "maintenance"
+    assert events_of(device)[-1] == "maintenance"
