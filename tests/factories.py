@@ -2,6 +2,7 @@
 
 import factory
 
+from bodycam.accounts import tokens
 from bodycam.accounts.models import Unit, User
 from bodycam.accounts.people import set_roles
 
@@ -36,3 +37,8 @@ class UserFactory(factory.django.DjangoModelFactory):
         self.save()
         if extracted:
             set_roles(self, extracted)
+
+
+def api_key(user: User) -> str:
+    """A fresh API token's key for `user`, issued as the server's operator would."""
+    return tokens.issue_token(user, None, name="tests").key

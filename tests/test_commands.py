@@ -8,7 +8,6 @@ import sys
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from rest_framework.authtoken.models import Token
 
 from bodycam.accounts.models import Unit, User
 from bodycam.accounts.roles import Role
@@ -39,21 +38,6 @@ def test_demo_if_empty_leaves_an_existing_bureau_alone(officer, capsys):
     call_command("demo", if_empty=True)
     assert User.objects.count() == 1
     assert "未创建" in capsys.readouterr().out
-
-
-@pytest.mark.django_db
-def test_token_prints_a_new_token_and_the_old_one_stops_working(officer, capsys):
-    old = Token.objects.create(user=officer).key
-    call_command("token", officer.username)
-    new = capsys.readouterr().out.strip()
-    assert new != old
-    assert Token.objects.get(user=officer).key == new
-
-
-@pytest.mark.django_db
-def test_token_for_an_unknown_user_is_refused_in_both_languages():
-    with pytest.raises(CommandError, match=r"没有名为.*No active user"):
-        call_command("token", "nobody")
 
 
 def _bodycam(*args, **env):

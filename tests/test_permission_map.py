@@ -22,6 +22,7 @@ PUBLIC = {
 SAMPLES = {
     "drf_format_suffix": ".json",
     "int": "1",
+    "id": "1",
     "str": "x",
     "slug": "x",
     "uuid": "00000000-0000-0000-0000-000000000001",

@@ -2,7 +2,7 @@
 
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
+from tests.factories import api_key
 
 pytestmark = pytest.mark.django_db
 
@@ -29,8 +29,7 @@ def test_anonymous_api_call_gets_401_with_a_chinese_message(client):
 
 
 def test_token_authenticates_the_api(client, officer):
-    token = Token.objects.create(user=officer)
-    response = client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {api_key(officer)}")
     assert response.status_code == 200
     assert response.json()["badge_number"] == "JX0227"
     assert response.json()["roles"] == ["officer"]

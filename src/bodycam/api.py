@@ -12,6 +12,8 @@ from bodycam.recordings import api as recordings_api
 router = DefaultRouter()
 router.register("users", accounts_api.UserViewSet, basename="user")
 router.register("units", accounts_api.UnitViewSet, basename="unit")
+router.register("tokens", accounts_api.TokenViewSet, basename="api-token")
+router.register("role-grants", accounts_api.GrantViewSet, basename="api-role-grant")
 router.register("devices", devices_api.DeviceViewSet, basename="api-device")
 router.register("activities", activities_api.ActivityViewSet, basename="api-activity")
 router.register("exemptions", activities_api.ExemptionViewSet, basename="api-exemption")

@@ -5,23 +5,38 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
+from django.utils.translation import get_supported_language_variant
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
 
 class ChineseFirstLocaleMiddleware:
-    """Activate zh-hans unless the user chose another language (cookie set by set_language).
+    """Pages: zh-hans unless the user chose another language (cookie set by set_language).
+    The API (/api/): the language the request asks for in Accept-Language, else zh-hans.
 
-    Unlike Django's LocaleMiddleware the browser's Accept-Language is not consulted: the bureau
-    works in Chinese, and an English browser must not turn the pages English by surprise.
+    Unlike Django's LocaleMiddleware the browser's Accept-Language is not consulted for pages:
+    the bureau works in Chinese, and an English browser must not turn the pages English by
+    surprise. A program, though, says which language it wants its errors in.
     """
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
         self.supported = {code for code, _name in settings.LANGUAGES}
 
+    def _asked(self, request: HttpRequest) -> str | None:
+        for code, _quality in parse_accept_lang_header(request.headers.get("Accept-Language", "")):
+            try:
+                return get_supported_language_variant(code)
+            except LookupError:
+                continue
+        return None
+
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if request.path.startswith("/api/"):
+            chosen = self._asked(request)
+        else:
+            chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language

@@ -48,7 +48,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_tasks",
@@ -150,6 +149,15 @@ LOGOUT_REDIRECT_URL = "login"
 LOGIN_FAILURE_LIMIT = env_int("BODYCAM_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 LOGIN_LOCK_MINUTES = env_int("BODYCAM_LOGIN_LOCK_MINUTES", 15, minimum=1)
 
+# API tokens: how long a new one lasts unless its owner asks for less, and the longest allowed.
+API_TOKEN_MAX_DAYS = env_int("BODYCAM_API_TOKEN_MAX_DAYS", 365, minimum=1)
+API_TOKEN_DAYS = env_int("BODYCAM_API_TOKEN_DAYS", 90, minimum=1)
+if API_TOKEN_DAYS > API_TOKEN_MAX_DAYS:
+    raise refuse(
+        "BODYCAM_API_TOKEN_DAYS", str(API_TOKEN_DAYS),
+        f"不超过 {API_TOKEN_MAX_DAYS} 的天数", f"at most {API_TOKEN_MAX_DAYS} days",
+    )  # fmt: skip
+
 # Sessions and cookies.
 SESSION_COOKIE_AGE = env_int("BODYCAM_SESSION_HOURS", 10, minimum=1) * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -249,12 +257,12 @@ TASKS = {
 REST_FRAMEWORK = {
     # Token first, so an anonymous API call is answered 401 with a WWW-Authenticate header.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "bodycam.accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "bodycam.lib.api.Pagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "bodycam.lib.api.exception_handler",
 }

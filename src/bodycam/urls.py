@@ -12,6 +12,7 @@ from bodycam.activities import views as activity_views
 from bodycam.devices import transfer as device_transfer
 from bodycam.devices import views as device_views
 from bodycam.ledger import views as ledger_views
+from bodycam.lib import parsing  # noqa: F401  registers the <id:…> converter
 from bodycam.recordings import views as recording_views
 from bodycam.uploads import views_page as upload_views
 
@@ -29,32 +30,42 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("people/", accounts_views.people, name="people"),
     path("people/import/", accounts_views.people_import, name="people-import"),
+    path("people/grants/", accounts_views.role_grants, name="role-grants"),
+    path(
+        "people/grants/<id:pk>/decide/",
+        accounts_views.role_grant_decide,
+        name="role-grant-decide",
+    ),
+    path("account/", accounts_views.my_account, name="account"),
+    path("account/password/", accounts_views.change_password, name="account-password"),
+    path("account/tokens/new/", accounts_views.token_new, name="token-new"),
+    path("account/tokens/<id:pk>/revoke/", accounts_views.token_revoke, name="token-revoke"),
     path("devices/", device_views.device_list, name="devices"),
     path("devices/mine/", device_views.my_devices, name="my-devices"),
     path("devices/new/", device_views.device_new, name="device-new"),
     path("devices/import/", device_transfer.device_import, name="device-import"),
     path("devices/export.xlsx", device_transfer.device_export, name="device-export"),
-    path("devices/<int:pk>/", device_views.device_detail, name="device"),
-    path("devices/<int:pk>/issue/", device_views.device_issue, name="device-issue"),
-    path("devices/<int:pk>/return/", device_views.device_return, name="device-return"),
-    path("devices/<int:pk>/check/", device_views.device_check, name="device-check"),
+    path("devices/<id:pk>/", device_views.device_detail, name="device"),
+    path("devices/<id:pk>/issue/", device_views.device_issue, name="device-issue"),
+    path("devices/<id:pk>/return/", device_views.device_return, name="device-return"),
+    path("devices/<id:pk>/check/", device_views.device_check, name="device-check"),
     path(
-        "devices/<int:pk>/maintenance/", device_views.device_maintenance, name="device-maintenance"
+        "devices/<id:pk>/maintenance/", device_views.device_maintenance, name="device-maintenance"
     ),
     path("activities/", activity_views.activity_list, name="activities"),
     path("activities/new/", activity_views.activity_new, name="activity-new"),
-    path("activities/<int:pk>/", activity_views.activity_detail, name="activity"),
-    path("activities/<int:pk>/close/", activity_views.activity_close, name="activity-close"),
-    path("activities/<int:pk>/return/", activity_views.activity_return, name="activity-return"),
-    path("activities/<int:pk>/exemption/", activity_views.exemption_new, name="exemption-new"),
+    path("activities/<id:pk>/", activity_views.activity_detail, name="activity"),
+    path("activities/<id:pk>/close/", activity_views.activity_close, name="activity-close"),
+    path("activities/<id:pk>/return/", activity_views.activity_return, name="activity-return"),
+    path("activities/<id:pk>/exemption/", activity_views.exemption_new, name="exemption-new"),
     path("exemptions/", activity_views.exemption_inbox, name="exemptions"),
-    path("exemptions/<int:pk>/review/", activity_views.exemption_review, name="exemption-review"),
+    path("exemptions/<id:pk>/review/", activity_views.exemption_review, name="exemption-review"),
     path("recordings/", recording_views.recording_list, name="recordings"),
     path("recordings/upload/", upload_views.upload_page, name="upload"),
-    path("recordings/<int:pk>/", recording_views.recording_detail, name="recording"),
-    path("recordings/<int:pk>/link/", recording_views.recording_link, name="recording-link"),
+    path("recordings/<id:pk>/", recording_views.recording_detail, name="recording"),
+    path("recordings/<id:pk>/link/", recording_views.recording_link, name="recording-link"),
     path("ledger/", ledger_views.ledger_browser, name="ledger"),
-    path("ledger/entries/<int:seq>/", ledger_views.entry_detail, name="ledger-entry"),
+    path("ledger/entries/<id:seq>/", ledger_views.entry_detail, name="ledger-entry"),
     path("ledger/verify/", ledger_views.verify_now, name="ledger-verify-now"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("bodycam.api")),

@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from bodycam import health
+from bodycam.accounts.grants import confirmable_by
 from bodycam.accounts.roles import ROLE_GUIDANCE, Role
 
 
@@ -20,7 +21,8 @@ def home(request: HttpRequest) -> HttpResponse:
         for role in Role.values
         if role in user.roles
     ]
-    return render(request, "home.html", {"tasks": tasks})
+    awaiting = confirmable_by(user).count()
+    return render(request, "home.html", {"tasks": tasks, "grants_awaiting": awaiting})
 
 
 @require_GET

@@ -7,7 +7,7 @@ import pytest
 from openpyxl import Workbook
 
 from bodycam.accounts.imports import apply_user_import, plan_user_import
-from bodycam.accounts.models import User
+from bodycam.accounts.models import GrantStatus, RoleGrant, User
 from bodycam.accounts.roles import Role
 from bodycam.ledger.models import LedgerEntry
 from bodycam.lib.errors import Refused
@@ -62,15 +62,18 @@ def test_a_good_file_creates_every_user_with_roles_and_ledger_entries(chengdong,
     assert [set(user.roles) for user in users] == [
         {Role.OFFICER},
         {Role.CUSTODIAN, Role.OFFICER},
-        {Role.RECORDS_OFFICE, Role.AUDITOR, Role.HEAD},
+        set(),  # records office, auditor and head await a second person's confirmation
         set(),
     ]
     li_na, zhou_jie, chen_yu = (User.objects.get(pk=user.pk) for user in users[:3])
     assert (li_na.full_name, li_na.badge_number, li_na.unit) == ("李娜", "JX1001", chengdong)
     assert (zhou_jie.unit, chen_yu.unit, chen_yu.badge_number) == (chengdong, None, None)
-    # one "created" entry each, and one "roles" entry for each user given roles
-    assert written() == (before[0] + 4, before[1] + 4 + 3)
-    assert LedgerEntry.objects.filter(actor_id=administrator.pk).count() == 7
+    pending = RoleGrant.objects.filter(user=chen_yu, status=GrantStatus.PENDING)
+    assert sorted(pending.values_list("role", flat=True)) == ["auditor", "head", "records_office"]
+    # one "created" entry each, a "roles" entry for the two given roles at once, and one
+    # "role_requested" entry for each of chen_yu's three roles
+    assert written() == (before[0] + 4, before[1] + 4 + 2 + 3)
+    assert LedgerEntry.objects.filter(actor_id=administrator.pk).count() == 9
 
 
 def test_a_blank_password_is_generated_and_handed_back_once(chengdong, administrator):

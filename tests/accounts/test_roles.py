@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from bodycam.accounts.models import User
-from bodycam.accounts.roles import ROLE_PERMISSIONS, Role
+from bodycam.accounts.roles import EVERYONE, ROLE_PERMISSIONS, Role
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +70,7 @@ def test_restrict_gives_anonymous_users_nothing(officer):
 def test_superuser_flag_grants_no_more_than_the_administrator_role(db):
     root = User.objects.create_superuser("root", password="x-long-password-1")
     assert root.has_role(Role.ADMINISTRATOR)
-    assert root.granted_permissions == ROLE_PERMISSIONS[Role.ADMINISTRATOR] | {"accounts.view_self"}
+    assert root.granted_permissions == ROLE_PERMISSIONS[Role.ADMINISTRATOR] | EVERYONE
     # hard rule 2: no recording rights come from being the administrator
     assert not any(
         p.startswith(("recordings.", "access.", "evidence.")) for p in root.granted_permissions

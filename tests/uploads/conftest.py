@@ -6,7 +6,7 @@ import hashlib
 from urllib.parse import urlsplit
 
 import pytest
-from rest_framework.authtoken.models import Token
+from tests.factories import api_key
 
 from bodycam.accounts.roles import Role
 from tests import media
@@ -23,7 +23,7 @@ def clip(tmp_path):
 
 @pytest.fixture
 def token(records_clerk):
-    return Token.objects.create(user=records_clerk).key
+    return api_key(records_clerk)
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from uuid import UUID
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from rest_framework.authtoken.models import Token
+from tests.factories import api_key
 from tusclient.client import TusClient
 from tusclient.exceptions import TusCommunicationError
 
@@ -78,7 +78,7 @@ def test_tuspy_sees_the_refusals(live_server, token, officer, tmp_path):
     tuspy = _tuspy(live_server, token)
     assert _refused(tuspy.uploader(str(notes), metadata={"filename": notes.name})) == 400
     clip = media.make_mp4(tmp_path / "clip.mp4")
-    officer_tuspy = _tuspy(live_server, Token.objects.create(user=officer).key)
+    officer_tuspy = _tuspy(live_server, api_key(officer))
     assert _refused(officer_tuspy.uploader(str(clip), metadata={"filename": clip.name})) == 403
     assert not Upload.objects.exists()
 
@@ -144,7 +144,7 @@ def test_the_upload_command_sends_a_folder_as_ingest_would(
 
 def test_the_upload_command_fails_loudly(live_server, officer, tmp_path, clip):
     state = ["--state", str(tmp_path / "state.json")]
-    denied = Token.objects.create(user=officer).key
+    denied = api_key(officer)
     with pytest.raises(CommandError) as refused:
         call_command("upload", "--server", live_server.url, "--token", denied, *state, str(clip),
                      stdout=StringIO())  # fmt: skip

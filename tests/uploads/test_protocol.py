@@ -158,18 +158,18 @@ def test_anonymous_requests_are_401(client):
 
 
 def test_an_officer_without_the_ingest_permission_is_refused_403(client, officer):
-    from rest_framework.authtoken.models import Token
+    from tests.factories import api_key
 
-    response = Tus(client, Token.objects.create(user=officer).key).create(10)
+    response = Tus(client, api_key(officer)).create(10)
     assert response.status_code == 403 and BILINGUAL.search(response.content.decode())
     assert not Upload.objects.exists()
 
 
 def test_someone_elses_upload_is_a_404_for_every_method(client, tus, other_clerk):
-    from rest_framework.authtoken.models import Token
+    from tests.factories import api_key
 
     url = tus.new(len(DATA))
-    stranger = Tus(client, Token.objects.create(user=other_clerk).key)
+    stranger = Tus(client, api_key(other_clerk))
     assert stranger.head(url).status_code == 404
     assert stranger.patch(url, 0, DATA[:10]).status_code == 404
     assert stranger.call("DELETE", url).status_code == 404

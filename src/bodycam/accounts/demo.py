@@ -32,6 +32,7 @@ PEOPLE = [
     ("supervisor", "孙督察", "JX0401", "ZFJ-DCS", Role.SUPERVISOR),
     ("oversight", "周编委", None, "BWB", Role.OVERSIGHT),
     ("auditor", "吴审计", None, "ZFJ-SJ", Role.AUDITOR),
+    ("secrecy", "郑保密", None, "ZFJ-ZHK", Role.SECRECY_OFFICER),
     ("admin", "系统管理员", None, "ZFJ-ZHK", Role.ADMINISTRATOR),
 ]
 
@@ -64,6 +65,7 @@ def create_demo_bureau(password: str = DEMO_PASSWORD) -> list[DemoLogin]:
                 badge_number=badge,
                 unit=units[unit_code],
                 roles=[role],
+                via="demo",
             )
         logins.append(DemoLogin(role=str(role), username=username, password=password))
     _demo_devices(User.objects.get(username="custodian"))

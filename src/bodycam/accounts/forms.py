@@ -1,10 +1,12 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bodycam.accounts import throttling
+from bodycam.lib.forms import Form
 
 
 class LoginForm(AuthenticationForm):
@@ -41,3 +43,19 @@ class LoginForm(AuthenticationForm):
                 "本机地址登录失败次数过多，已被暂时锁定，请于 %(until)s 后再试，或联系系统管理员。"
             )
         raise forms.ValidationError(message % {"until": until}, code="locked")
+
+
+class TokenForm(Form):
+    """A new API token of one's own: what it is for and how long it lasts."""
+
+    name = forms.CharField(
+        label=gettext_lazy("用途"), max_length=100, required=False,
+        help_text=gettext_lazy("例如“一大队采集站”，便于日后识别和吊销。"),
+    )  # fmt: skip
+    days = forms.IntegerField(label=gettext_lazy("有效天数"), min_value=1)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["days"].initial = settings.API_TOKEN_DAYS
+        self.fields["days"].max_value = settings.API_TOKEN_MAX_DAYS
+        self.fields["days"].widget.attrs["max"] = settings.API_TOKEN_MAX_DAYS

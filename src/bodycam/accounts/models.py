@@ -1,4 +1,5 @@
-"""People and organisation: units, users with badge numbers, their roles, failed logins."""
+"""People and organisation: units, users with badge numbers, their roles (and the grants of a
+role still awaiting a second person), API tokens, failed logins."""
 
 from functools import cached_property
 from typing import Any, Self
@@ -125,6 +126,136 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()}"
+
+
+class AccountChange(models.TextChoices):
+    """What a `user_change` ledger entry says happened to an account (its payload's `change`)."""
+
+    CREATED = "created", _("创建账户")
+    UPDATED = "updated", _("修改信息")
+    ROLES = "roles", _("角色变更")
+    ROLE_REQUESTED = "role_requested", _("申请授予角色")
+    ROLE_CONFIRMED = "role_confirmed", _("确认授予角色")
+    ROLE_REFUSED = "role_refused", _("拒绝授予角色")
+    ROLE_WITHDRAWN = "role_withdrawn", _("撤回角色申请")
+    PASSWORD_RESET = "password_reset", _("重置密码")
+    PASSWORD_CHANGED = "password_changed", _("本人修改密码")
+    DEACTIVATED = "deactivated", _("停用账户")
+    REACTIVATED = "reactivated", _("启用账户")
+    TOKEN_ISSUED = "token_issued", _("签发 API 令牌")
+    TOKEN_REVOKED = "token_revoked", _("吊销 API 令牌")
+
+
+class GrantStatus(models.TextChoices):
+    PENDING = "pending", _("待确认")
+    CONFIRMED = "confirmed", _("已确认")
+    REFUSED = "refused", _("已拒绝")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+class RoleGrantQuerySet(RestrictedQuerySet):
+    def scope(self, user: Any, action: str) -> Self:
+        """view/confirm: the pending grants this user may decide: the head those of every role
+        but the head's, an administrator those of the head's role; never a grant they asked
+        for or would receive."""
+        if action not in ("view", "confirm"):
+            return self.none()
+        pending = self.filter(status="pending").exclude(
+            models.Q(user=user) | models.Q(requested_by=user)
+        )
+        head, admin = user.has_role(Role.HEAD), user.has_role(Role.ADMINISTRATOR)
+        if head and admin:
+            return pending
+        if head:
+            return pending.exclude(role=Role.HEAD)
+        if admin:
+            return pending.filter(role=Role.HEAD)
+        return self.none()
+
+
+class RoleGrant(models.Model):
+    """A role given to someone that takes effect only when a second person confirms it
+    (separation of duties; see grants.py for who may confirm).
+
+    pending --confirm--> confirmed (the RoleAssignment exists from then on)
+    pending --refuse--> refused;  pending --withdraw--> withdrawn (role no longer wanted)
+    """
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="role_grants")
+    role = models.CharField(_("角色"), max_length=30, choices=Role.choices)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=GrantStatus.choices, default=GrantStatus.PENDING
+    )
+    requested_by = models.ForeignKey(
+        User, verbose_name=_("申请人"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("申请时间"))
+    decided_by = models.ForeignKey(
+        User, verbose_name=_("确认人"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    comment = models.TextField(_("意见"), blank=True)
+
+    objects = RoleGrantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("角色授予")
+        verbose_name_plural = _("角色授予")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=models.Q(status="pending"),
+                name="one_pending_grant_per_role",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.get_status_display()}"
+
+
+class ApiTokenQuerySet(RestrictedQuerySet):
+    def scope(self, user: Any, action: str) -> Self:
+        """Everyone sees and revokes their own tokens; administrators everyone's (still only
+        the prefix: no one can read a key)."""
+        if user.has_perm(f"accounts.{action}_apitoken"):
+            return self
+        return self.filter(user=user) if action in ("view", "revoke") else self.none()
+
+
+class ApiToken(models.Model):
+    """A key a program signs in with (`Authorization: Token <key>`), acting as its owner.
+
+    Only the SHA-256 of the key is stored, with its first characters to recognise it by: the
+    key itself is shown once, when it is issued, and can never be read again by anyone.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="api_tokens")
+    name = models.CharField(_("用途"), max_length=100, blank=True)
+    prefix = models.CharField(_("令牌前缀"), max_length=16, db_index=True)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("签发时间"))
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    expires_at = models.DateTimeField(_("到期时间"))
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API 令牌")
+        verbose_name_plural = _("API 令牌")
+        ordering = ["-created_at"]
+        permissions = [("revoke_apitoken", "Revoke anyone's API token")]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"
 
 
 class LoginFailure(models.Model):

@@ -17,11 +17,25 @@ class Role(models.TextChoices):
     SUPERVISOR = "supervisor", _("督察人员")
     OVERSIGHT = "oversight", _("编委办")
     AUDITOR = "auditor", _("审计人员")
+    SECRECY_OFFICER = "secrecy_officer", _("保密员")
     ADMINISTRATOR = "administrator", _("系统管理员")
 
 
 # Permissions every signed-in person has.
-EVERYONE: frozenset[str] = frozenset({"accounts.view_self"})
+EVERYONE: frozenset[str] = frozenset({"accounts.view_self", "accounts.add_apitoken"})
+
+# Roles that see or approve content, or manage who may: granting one takes effect only when a
+# second person confirms it (the head; for the head's role another administrator).
+CONFIRMED_ROLES: frozenset[str] = frozenset(
+    {
+        Role.HEAD,
+        Role.RECORDS_OFFICE,
+        Role.SUPERVISOR,
+        Role.AUDITOR,
+        Role.SECRECY_OFFICER,
+        Role.ADMINISTRATOR,
+    }
+)
 
 # Seeing the whole registry and every activity: the roles that oversee the work.
 _OVERSEE = frozenset(
@@ -61,6 +75,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         {"accounts.view_user", "accounts.view_unit", "activities.review_exemption"}
     ),
     Role.AUDITOR: _OVERSEE | {"ledger.view_all_entries", "ledger.verify"},
+    # Approves viewing of recordings above the ordinary secrecy level (R-19; the access app).
+    Role.SECRECY_OFFICER: frozenset({"accounts.view_user", "accounts.view_unit"}),
     Role.ADMINISTRATOR: frozenset(
         {
             "accounts.view_user",
@@ -70,8 +86,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "accounts.view_unit",
             "accounts.add_unit",
             "accounts.change_unit",
-            "authtoken.view_tokenproxy",
-            "authtoken.delete_tokenproxy",
+            "accounts.view_apitoken",
+            "accounts.revoke_apitoken",
+            "accounts.view_rolegrant",
             "devices.view_device",
             "devices.import_devices",
         }
@@ -105,8 +122,12 @@ ROLE_GUIDANCE: dict[str, str] = {
     Role.AUDITOR: _(
         "查阅监管链日志并核验其完整性：每条记录都可以离线验证，任何删改都会被发现（R-11、R-18）。"
     ),
+    Role.SECRECY_OFFICER: _(
+        "涉及国家秘密、商业秘密或个人隐私的音像记录，查阅须经保密员再次审批（R-19）。"
+    ),
     Role.ADMINISTRATOR: _(
-        "管理用户、单位和角色。系统管理员不因此获得查看音像记录的权限：查看同样需要批准（R-16）。"
+        "管理用户、单位和角色；授予能查看或审批内容的角色须由第二人确认后生效。"
+        "系统管理员不因此获得查看音像记录的权限：查看同样需要批准（R-16）。"
     ),
 }
 

@@ -1,10 +1,22 @@
-from django.contrib.auth.decorators import permission_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Pages about people: the directory, imports, your own account and tokens, role grants."""
 
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.forms import PasswordChangeForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bodycam.accounts import grants, tokens
+from bodycam.accounts import people as accounts
+from bodycam.accounts.forms import TokenForm
 from bodycam.accounts.imports import apply_user_import, plan_user_import
-from bodycam.accounts.models import User
+from bodycam.accounts.models import ApiToken, GrantStatus, RoleGrant, User
 from bodycam.importing import import_page
+from bodycam.lib.api import restricted_object
+from bodycam.lib.errors import Refused
 
 
 @permission_required("accounts.view_user", raise_exception=True)
@@ -34,3 +46,95 @@ def people_import(request: HttpRequest) -> HttpResponse:
         applied=applied,
         template="accounts/import.html",
     )
+
+
+@login_required
+def my_account(request: HttpRequest) -> HttpResponse:
+    """Your roles (and those awaiting confirmation), your password, your API tokens."""
+    user = request.user
+    return render(
+        request,
+        "accounts/account.html",
+        {
+            "pending": user.role_grants.filter(status=GrantStatus.PENDING),
+            "tokens": [
+                (token, tokens.status_of(token))
+                for token in ApiToken.objects.restrict(user).filter(user=user)
+            ],
+            "token_form": TokenForm(),
+            "password_form": PasswordChangeForm(user),
+            "new_key": request.session.pop("new_token_key", None),
+        },
+    )
+
+
+@require_POST
+@login_required
+def change_password(request: HttpRequest) -> HttpResponse:
+    form = PasswordChangeForm(request.user, request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("account")
+    accounts.reset_password(
+        request.user, form.cleaned_data["new_password1"], request.user, via="account"
+    )
+    update_session_auth_hash(request, request.user)
+    messages.success(request, _("密码已修改。"))
+    return redirect("account")
+
+
+@require_POST
+@login_required
+def token_new(request: HttpRequest) -> HttpResponse:
+    form = TokenForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请填写有效的用途和天数。"))
+        return redirect("account")
+    try:
+        issued = tokens.issue_token(request.user, request.user, **form.cleaned_data)
+    except Refused as refusal:
+        messages.error(request, refusal.text())
+        return redirect("account")
+    # Shown once, on the next page only; the session forgets it as it is read.
+    request.session["new_token_key"] = issued.key
+    return redirect("account")
+
+
+@require_POST
+@login_required
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = restricted_object(ApiToken.objects, request.user, "revoke", pk)
+    try:
+        tokens.revoke_token(token, request.user)
+    except Refused as refusal:
+        messages.error(request, refusal.text())
+    else:
+        messages.success(request, _("令牌 %(prefix)s… 已吊销。") % {"prefix": token.prefix})
+    return redirect("account")
+
+
+@login_required
+def role_grants(request: HttpRequest) -> HttpResponse:
+    """The role grants awaiting this user's confirmation (the head; administrators for the
+    head's role)."""
+    pending = grants.confirmable_by(request.user).select_related("user", "requested_by")
+    return render(request, "accounts/grants.html", {"pending": pending})
+
+
+@require_POST
+@login_required
+def role_grant_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    grant = restricted_object(RoleGrant.objects, request.user, "confirm", pk)
+    comment = request.POST.get("comment", "")
+    try:
+        if request.POST.get("decision") == "confirm":
+            grants.confirm_grant(grant, request.user, comment)
+            messages.success(request, _("已确认，角色即时生效。"))
+        else:
+            grants.refuse_grant(grant, request.user, comment)
+            messages.success(request, _("已拒绝。"))
+    except Refused as refusal:
+        messages.error(request, refusal.text())
+    return redirect("role-grants")

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,6 +17,7 @@ from bodycam.activities.forms import (
     ReviewForm,
 )
 from bodycam.activities.models import EnforcementActivity, Exemption, ExemptionStatus
+from bodycam.lib.api import restricted_object
 from bodycam.lib.errors import Refused
 
 
@@ -50,7 +51,7 @@ def activity_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    activity = get_object_or_404(EnforcementActivity.objects.restrict(request.user), pk=pk)
+    activity = restricted_object(EnforcementActivity.objects, request.user, "view", pk)
     mine = EnforcementActivity.objects.restrict(request.user, "change").filter(pk=pk).exists()
     return render(
         request,
@@ -69,7 +70,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _mine(request: HttpRequest, pk: int) -> EnforcementActivity:
-    return get_object_or_404(EnforcementActivity.objects.restrict(request.user, "change"), pk=pk)
+    return restricted_object(EnforcementActivity.objects, request.user, "change", pk)
 
 
 @require_POST
@@ -148,7 +149,7 @@ def exemption_inbox(request: HttpRequest) -> HttpResponse:
 @require_POST
 @permission_required("activities.review_exemption", raise_exception=True)
 def exemption_review(request: HttpRequest, pk: int) -> HttpResponse:
-    exemption = get_object_or_404(Exemption.objects.restrict(request.user, "review"), pk=pk)
+    exemption = restricted_object(Exemption.objects, request.user, "review", pk)
     accept = request.POST.get("decision") == "acknowledge"
     form = ReviewForm(request.POST, prefix=f"e{pk}")
     comment = form.cleaned_data["comment"] if form.is_valid() else ""

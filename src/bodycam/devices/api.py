@@ -1,10 +1,9 @@
 """Devices through the API: the same rules, refusals and ledger entries as the pages."""
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -12,7 +11,7 @@ from bodycam.devices import checks, registry
 from bodycam.devices.lookup import device_by_serial, person
 from bodycam.devices.models import Device, DeviceIssue, MaintenanceKind, PreUseCheck
 from bodycam.devices.queries import filter_devices
-from bodycam.lib.api import RestrictedViewSetMixin
+from bodycam.lib.api import NOT_FOUND, RestrictedViewSetMixin
 
 
 class CheckSerializer(serializers.ModelSerializer):
@@ -81,17 +80,18 @@ class DeviceViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
     serializer_class = DeviceSerializer
     queryset = Device.objects.select_related("custodian", "unit")
+    action_restrictions = {
+        "issue": "issue",
+        "give_back": "issue",
+        "maintenance": "change",
+        "add_check": "check",
+    }
 
     def get_queryset(self):
         return filter_devices(super().get_queryset(), self.request.query_params)
 
-    def _device(self, pk, action_name: str) -> Device:
-        return get_object_or_404(Device.objects.restrict(self.request.user, action_name), pk=pk)
-
     @extend_schema(request=DeviceSerializer, responses={201: DeviceSerializer})
     def create(self, request: Request, **kwargs) -> Response:
-        if not request.user.has_perm("devices.add_device"):
-            raise PermissionDenied("只有保管员可以登记记录仪。 / Only custodians register devices.")
         body = DeviceSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         fields = dict(body.validated_data)
@@ -101,52 +101,51 @@ class DeviceViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=IssueRequest, responses={201: IssueSerializer})
     @action(detail=True, methods=["post"])
-    def issue(self, request: Request, pk=None, **kwargs) -> Response:
-        device = self._device(pk, "issue")  # who may, before what was asked
+    def issue(self, request: Request, **kwargs) -> Response:
+        device = self.get_object()
         body = IssueRequest(data=request.data)
         body.is_valid(raise_exception=True)
-        issue = registry.issue_device(
-            device,
-            person(body.validated_data["officer"]),
-            request.user,
-            body.validated_data["override_reason"],
-        )
+        data = body.validated_data
+        officer = person(data["officer"])
+        issue = registry.issue_device(device, officer, request.user, data["override_reason"])
         return Response(IssueSerializer(issue).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=IssueSerializer)
     @action(detail=True, methods=["post"], url_path="return")
-    def give_back(self, request: Request, pk=None, **kwargs) -> Response:
-        issue = registry.return_device(self._device(pk, "issue"), request.user)
+    def give_back(self, request: Request, **kwargs) -> Response:
+        issue = registry.return_device(self.get_object(), request.user)
         return Response(IssueSerializer(issue).data)
 
     @extend_schema(request=MaintenanceRequest, responses={201: None})
     @action(detail=True, methods=["post"])
-    def maintenance(self, request: Request, pk=None, **kwargs) -> Response:
-        device = self._device(pk, "change")
+    def maintenance(self, request: Request, **kwargs) -> Response:
+        device = self.get_object()
         body = MaintenanceRequest(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        replacement = data.get("replacement")
-        if replacement:
-            replacement = device_by_serial(replacement)
-            self._device(replacement.pk, "change")  # a custodian replaces with their own
+        replacement = None
+        if data.get("replacement"):
+            # a custodian replaces with a device they keep themselves
+            replacement = device_by_serial(data["replacement"])
+            if not self.get_queryset().filter(pk=replacement.pk).exists():
+                raise NotFound(NOT_FOUND)
         registry.record_maintenance(
-            device,
-            data["kind"],
-            data["description"],
-            request.user,
-            replacement=replacement or None,
+            device, data["kind"], data["description"], request.user, replacement=replacement
         )
         return Response(status=status.HTTP_201_CREATED)
 
-    @extend_schema(methods=["GET"], responses=CheckSerializer(many=True))
-    @extend_schema(methods=["POST"], request=CheckSerializer, responses={201: CheckSerializer})
-    @action(detail=True, methods=["get", "post"])
-    def checks(self, request: Request, pk=None, **kwargs) -> Response:
-        if request.method == "GET":
-            device = self._device(pk, "view")
-            return Response(CheckSerializer(device.checks.all(), many=True).data)
-        device = self._device(pk, "check")
+    @extend_schema(responses=CheckSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def checks(self, request: Request, **kwargs) -> Response:
+        """The device's pre-use checks, newest first."""
+        device = self.get_object()
+        return Response(CheckSerializer(device.checks.all(), many=True).data)
+
+    @extend_schema(request=CheckSerializer, responses={201: CheckSerializer})
+    @checks.mapping.post
+    def add_check(self, request: Request, **kwargs) -> Response:
+        """Record a pre-use check (R-07): the officer carrying the device, or its custodian."""
+        device = self.get_object()
         body = CheckSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data

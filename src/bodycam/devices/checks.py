@@ -17,6 +17,9 @@ from bodycam.lib.errors import Refused
 
 # How long a check page may stay open before its reading time is no longer trusted.
 READ_WINDOW = timedelta(hours=1)
+# The years a recorder's clock can show (one reset to its epoch still counts: it is recorded
+# as a wrong clock).
+CLOCK_YEARS = (1970, 2100)
 
 PROBLEM_TEXT = {
     "fault": _("记录仪有故障"),
@@ -51,6 +54,12 @@ def _validate(reading: Reading) -> None:
         raise Refused(_("剩余存储不能为负数，填写的是 %(value)s。"), value=reading.free_storage_gb)
     if timezone.is_naive(reading.device_clock):
         raise Refused(_("记录仪时间必须带时区。"))
+    if not CLOCK_YEARS[0] <= reading.device_clock.year < CLOCK_YEARS[1]:
+        # A clock reset to 1970 is a wrong clock to record; year 202 is a typing slip.
+        raise Refused(
+            _("记录仪时间 %(value)s 不是可能的时间：请照抄记录仪屏幕上显示的日期和时间。"),
+            code="impossible_clock", value=reading.device_clock.strftime("%Y-%m-%d %H:%M:%S"),
+        )  # fmt: skip
     now = timezone.now()
     if reading.read_at is not None and not now - READ_WINDOW <= reading.read_at <= now:
         raise Refused(_("检查页面已过期，请刷新后重新填写。"))

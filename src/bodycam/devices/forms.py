@@ -12,6 +12,7 @@ from bodycam.devices.models import Device, MaintenanceKind
 from bodycam.lib.forms import Form
 
 SALT = "bodycam.pre-use-check"
+READ_WINDOW_MS = 3600 * 1000  # as long as a served page's signed time is trusted
 
 LOCAL_SECONDS = forms.DateTimeInput(attrs={"type": "datetime-local", "step": "1"})
 
@@ -82,7 +83,8 @@ class CheckForm(Form):
         help_text=_("看着记录仪，照抄它此刻显示的日期和时间（精确到秒），系统会与标准时间比对。"),
     )
     served_at = forms.CharField(widget=forms.HiddenInput, required=False)
-    read_after_ms = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    # How long after serving the page the officer read the clock (check.js measures it).
+    read_after_ms = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -91,8 +93,8 @@ class CheckForm(Form):
     def read_at(self) -> datetime | None:
         """When the officer read the device's clock, in true (server) time, if the page says."""
         token, after = self.cleaned_data.get("served_at"), self.cleaned_data.get("read_after_ms")
-        if not token or after is None:
-            return None
+        if not token or after is None or not 0 <= after <= READ_WINDOW_MS:
+            return None  # no measurement, or one no page could have made: submission time
         try:
             served = datetime.fromisoformat(signing.loads(token, salt=SALT, max_age=3600))
         except (signing.BadSignature, ValueError):

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,11 +15,12 @@ from bodycam.devices.forms import CheckForm, DeviceForm, IssueForm, MaintenanceF
 from bodycam.devices.models import Device, DeviceStatus
 from bodycam.devices.queries import FILTERS, filter_devices
 from bodycam.ledger.models import LedgerEntry
+from bodycam.lib.api import restricted_object
 from bodycam.lib.errors import Refused
 
 
 def _device(request: HttpRequest, pk: int, action: str) -> Device:
-    return get_object_or_404(Device.objects.restrict(request.user, action), pk=pk)
+    return restricted_object(Device.objects, request.user, action, pk)
 
 
 @login_required

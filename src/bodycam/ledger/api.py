@@ -62,10 +62,7 @@ class EntryViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "seq"
 
     def get_queryset(self):
-        try:
-            return filter_entries(super().get_queryset(), self.request.query_params)
-        except ValueError as exc:
-            raise ValidationError({"detail": str(exc)}) from None
+        return filter_entries(super().get_queryset(), self.request.query_params)
 
 
 class HeadViewSet(viewsets.ReadOnlyModelViewSet):

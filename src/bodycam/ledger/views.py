@@ -14,6 +14,7 @@ from bodycam.ledger.models import Action, LedgerEntry, SignedHead
 from bodycam.ledger.queries import FILTERS, filter_entries
 from bodycam.ledger.tasks import fixity_check
 from bodycam.lib.b64 import b64
+from bodycam.lib.errors import Refused
 
 
 @permission_required("ledger.view_all_entries", raise_exception=True)
@@ -21,8 +22,8 @@ def ledger_browser(request: HttpRequest) -> HttpResponse:
     entries = LedgerEntry.objects.restrict(request.user).order_by("-seq")
     try:
         entries = filter_entries(entries, request.GET)
-    except ValueError as exc:
-        messages.error(request, str(exc))
+    except Refused as refusal:
+        messages.error(request, refusal.text())
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

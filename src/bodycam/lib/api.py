@@ -1,26 +1,143 @@
-"""Shared API plumbing: querysets restricted exactly as the pages restrict them."""
+"""Shared API plumbing: authorisation by action before anything else, rows restricted exactly as
+the pages restrict them, bounded pagination, and one shape for every error.
 
+Every error answers `{"code": <stable name>, "detail": <message in the request's language>}`,
+plus `"errors": {field: [messages]}` when a body did not validate.
+"""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db.models import Model, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions
+from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_handler
+
+from bodycam.lib.errors import Refused
+from bodycam.lib.parsing import parse_id
+
+# What each HTTP method does to a row, as the restriction it needs (NetBox's HTTP_ACTIONS).
+HTTP_ACTIONS = {
+    "GET": "view",
+    "HEAD": "view",
+    "OPTIONS": "view",
+    "POST": "change",
+    "PUT": "change",
+    "PATCH": "change",
+    "DELETE": "delete",
+}
+NOT_FOUND = _("没有这个对象，或您无权查看。")
+NOT_PERMITTED = _("您的角色没有这项权限。")
 
 
 class RestrictedViewSetMixin:
-    """Serve only the rows `restrict(user, action)` allows; others are a plain 404."""
+    """Serve and change only the rows `restrict(user, restriction)` allows.
+
+    The restriction of a request is decided in `initial()`, before any lookup or body parsing:
+    `action_restrictions` names it per viewset action (`{"issue": "issue"}`), else the HTTP
+    method's (`view` for GET, `change` for other POSTs, `add` for create). A user for whom the
+    restriction leaves no row at all is refused (403); otherwise a row outside it, like a
+    missing one, is a plain 404, so nobody learns what exists that they may not see.
+    """
 
     request: Request
-    queryset = None
-    restrict_action = "view"
+    action: str | None
+    kwargs: dict[str, Any]
+    queryset: QuerySet | None = None
+    action_restrictions: dict[str, str] = {}
 
-    def get_queryset(self):
-        return self.queryset.restrict(self.request.user, self.restrict_action)
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        self.restriction = self._restriction(request)
+        if self.restriction == "add":
+            meta = self.queryset.model._meta
+            if not request.user.has_perm(f"{meta.app_label}.add_{meta.model_name}"):
+                raise exceptions.PermissionDenied(NOT_PERMITTED)
+        elif self.queryset.restrict(request.user, self.restriction).query.is_empty():
+            raise exceptions.PermissionDenied(NOT_PERMITTED)
+
+    def _restriction(self, request: Request) -> str:
+        if self.action in self.action_restrictions:
+            return self.action_restrictions[self.action]
+        if self.action == "create":
+            return "add"
+        return HTTP_ACTIONS.get(request.method or "GET", "view")
+
+    def get_queryset(self) -> QuerySet:
+        restriction = getattr(self, "restriction", "view")
+        return self.queryset.restrict(self.request.user, restriction)
+
+    def get_object(self) -> Model:
+        key = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)  # type: ignore[attr-defined]
+        if parse_id(key) is None:
+            raise exceptions.NotFound(NOT_FOUND)
+        return super().get_object()  # type: ignore[misc]
 
 
-def exception_handler(exc, context):
-    """DRF's handler, plus our refusals: 400 with the message in Chinese and English."""
-    from rest_framework.response import Response
-    from rest_framework.views import exception_handler as drf_handler
+def restricted_object(queryset: QuerySet, user: Any, restriction: str, pk: Any) -> Model:
+    """One row of `queryset` that `user` may act on, for views outside a viewset: 403 when the
+    role may not do this to any row, 404 for a row outside what they may (or a missing one)."""
+    allowed = queryset.restrict(user, restriction)
+    if allowed.query.is_empty():
+        raise DjangoPermissionDenied(NOT_PERMITTED)
+    number = parse_id(pk)
+    found = allowed.filter(pk=number).first() if number is not None else None
+    if found is None:
+        raise Http404(NOT_FOUND)
+    return found
 
-    from bodycam.lib.errors import Refused
 
+class Pagination(LimitOffsetPagination):
+    """Pages of at most 500 rows; an offset past the end is an empty page."""
+
+    max_limit = 500
+
+
+def _codes(detail: Any) -> Any:
+    """The first stable code inside DRF's nested error codes."""
+    while isinstance(detail, dict | list) and detail:
+        detail = next(iter(detail.values())) if isinstance(detail, dict) else detail[0]
+    return detail if isinstance(detail, str) else "invalid"
+
+
+INVALID = _("提交的内容有误，请按提示修改后重试。")
+
+
+def exception_handler(exc: Exception, context: dict) -> Response | None:
+    """DRF's handler, plus our refusals, in one shape: {code, detail[, errors]}."""
     if isinstance(exc, Refused):
-        return Response({"detail": exc.bilingual()}, status=400)
-    return drf_handler(exc, context)
+        return Response(
+            {"code": exc.code, "detail": exc.text()}, status=exc.http_status, headers=exc.headers
+        )
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound(NOT_FOUND)
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(NOT_PERMITTED)
+    response = drf_handler(exc, context)
+    if response is None or not isinstance(exc, exceptions.APIException):
+        return response
+    if isinstance(exc, exceptions.ValidationError):
+        response.data = {"code": _codes(exc.get_codes()), "detail": str(INVALID),
+                         "errors": _as_fields(exc.detail)}  # fmt: skip
+    else:
+        response.data = {"code": exc.get_codes(), "detail": str(exc.detail)}
+    return response
+
+
+def _as_fields(detail: Any) -> dict[str, list[str]]:
+    """Validation messages by field ("non_field_errors" for the body as a whole)."""
+    if isinstance(detail, list):
+        return {"non_field_errors": [str(item) for item in _flatten(detail)]}
+    return {str(name): [str(item) for item in _flatten(value)] for name, value in detail.items()}
+
+
+def _flatten(value: Any) -> list[Any]:
+    if isinstance(value, dict):
+        return [f"{key}: {item}" for key, sub in value.items() for item in _flatten(sub)]
+    if isinstance(value, list):
+        return [item for sub in value for item in _flatten(sub)]
+    return [value]

@@ -1,5 +1,6 @@
-"""Refusals: a rule said no. Pages show the message in the user's language; the API and the
-command line give it in Chinese and English."""
+"""Refusals: a rule said no. Pages show the message in the user's language; the API answers
+with a stable `code`, the HTTP status and the message in the request's language; the command
+line prints it in Chinese and English."""
 
 from typing import Any
 
@@ -10,11 +11,23 @@ from django.utils.functional import Promise
 class Refused(Exception):
     """A domain rule refused the request; nothing was changed.
 
-    `message` is a lazy translation (gettext_lazy) with %-placeholders filled from `params`.
+    `message` is a lazy translation (gettext_lazy) with %-placeholders filled from `params`;
+    `code` is the stable name a program matches on; `http_status` the HTTP status that says it.
     """
 
-    def __init__(self, message: str | Promise, **params: Any) -> None:
+    def __init__(
+        self,
+        message: str | Promise,
+        *,
+        code: str = "refused",
+        http_status: int = 400,
+        headers: dict[str, str] | None = None,
+        **params: Any,
+    ) -> None:
         self.message = message
+        self.code = code
+        self.http_status = http_status
+        self.headers = headers or {}
         self.params = params
         super().__init__(self.bilingual())
 
@@ -23,9 +36,14 @@ class Refused(Exception):
         return str(self.message) % self.params if self.params else str(self.message)
 
     def bilingual(self) -> str:
-        """'中文 / English', for the API and the command line."""
+        """'中文 / English', for the command line."""
         with translation.override("zh-hans"):
             chinese = self.text()
         with translation.override("en"):
             english = self.text()
         return chinese if chinese == english else f"{chinese} / {english}"
+
+
+def bilingual(message: str | Promise, **params: Any) -> str:
+    """A catalogue message in Chinese and English, for the command line and logs."""
+    return Refused(message, **params).bilingual()

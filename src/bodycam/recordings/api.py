@@ -1,16 +1,14 @@
 """Recordings through the API: the facts about each original (never its content: that needs
 an approved viewing request), the same filters as the page, and linking."""
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from bodycam.activities.models import EnforcementActivity
-from bodycam.lib.api import RestrictedViewSetMixin
+from bodycam.lib.api import RestrictedViewSetMixin, restricted_object
 from bodycam.recordings import linking
 from bodycam.recordings.models import Recording
 from bodycam.recordings.queries import FILTERS, filter_recordings
@@ -36,7 +34,9 @@ class RecordingSerializer(serializers.ModelSerializer):
 
 
 class LinkRequest(serializers.Serializer):
-    activity = serializers.IntegerField(allow_null=True, help_text="执法活动编号；null 取消关联")
+    activity = serializers.IntegerField(
+        allow_null=True, min_value=1, help_text="执法活动编号；null 取消关联"
+    )
 
 
 @extend_schema(parameters=[OpenApiParameter(name, str) for name in FILTERS])
@@ -47,21 +47,20 @@ class RecordingViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Recording.objects.select_related("device", "officer")
 
     def get_queryset(self):
-        try:
-            return filter_recordings(super().get_queryset(), self.request.query_params)
-        except ValueError as exc:
-            raise ValidationError({"detail": str(exc)}) from None
+        return filter_recordings(super().get_queryset(), self.request.query_params)
 
     @extend_schema(request=LinkRequest, responses=RecordingSerializer)
     @action(detail=True, methods=["post"])
-    def link(self, request: Request, pk=None, **kwargs) -> Response:
+    def link(self, request: Request, **kwargs) -> Response:
         """Link the recording to an activity, or unlink it (records office, R-02)."""
-        if not request.user.has_perm("recordings.change_recording"):
-            raise PermissionDenied("只有综合科可以关联记录。 / Only the records office links.")
-        recording = get_object_or_404(Recording.objects.restrict(request.user), pk=pk)
+        recording = self.get_object()
         body = LinkRequest(data=request.data)
         body.is_valid(raise_exception=True)
-        pk_activity = body.validated_data["activity"]
-        activity = get_object_or_404(EnforcementActivity, pk=pk_activity) if pk_activity else None
+        number = body.validated_data["activity"]
+        activity = (
+            restricted_object(EnforcementActivity.objects, request.user, "view", number)
+            if number is not None
+            else None
+        )
         recording = linking.link_by_hand(recording, activity, request.user)
         return Response(RecordingSerializer(recording).data)

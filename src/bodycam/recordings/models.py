@@ -32,7 +32,10 @@ class TimeSource(models.TextChoices):
 class RecordingQuerySet(RestrictedQuerySet):
     def scope(self, user: Any, action: str) -> Self:
         """The records office and overseeing roles see every recording's facts; an officer
-        sees their own. Seeing content is another matter: it needs an approval (R-16)."""
+        sees their own; the records office changes links and facts. Seeing content is another
+        matter: it needs an approval (R-16)."""
+        if action == "change":
+            return self if user.has_perm("recordings.change_recording") else self.none()
         if action != "view":
             return self.none()
         if user.has_perm("recordings.view_recording"):

@@ -1,13 +1,10 @@
 """Filtering recordings the same way on the page and in the API."""
 
-from datetime import datetime, time
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db.models import Q, QuerySet
-from django.utils.dateparse import parse_date
 
+from bodycam.lib.parsing import day_bound, parse_id
 from bodycam.recordings.models import Recording
 
 FILTERS = (
@@ -16,16 +13,8 @@ FILTERS = (
 )  # fmt: skip
 
 
-def _day(text: str, end: bool) -> datetime:
-    day = parse_date(text or "")
-    if day is None:
-        raise ValueError(f"日期格式应为 YYYY-MM-DD：{text!r} / bad date {text!r}")
-    zone = ZoneInfo(settings.DISPLAY_TIME_ZONE)
-    return datetime.combine(day, time.max if end else time.min, tzinfo=zone)
-
-
 def filter_recordings(recordings: QuerySet[Recording], params: Any) -> QuerySet[Recording]:
-    """Filters present in `params`; a bad date raises ValueError with a bilingual message."""
+    """Filters present in `params`; a bad date is Refused, an id that is no id matches none."""
     if value := params.get("officer"):
         recordings = recordings.filter(
             Q(officer__badge_number=value) | Q(officer__username=value) | Q(badge_raw=value)
@@ -34,14 +23,14 @@ def filter_recordings(recordings: QuerySet[Recording], params: Any) -> QuerySet[
         recordings = recordings.filter(
             Q(device__serial=value.upper()) | Q(serial_raw=value.upper())
         )
-    if (value := params.get("unit") or "").isdigit():
-        recordings = recordings.filter(officer__unit_id=int(value))
+    if value := params.get("unit"):
+        recordings = recordings.filter(officer__unit_id=parse_id(value))
     if value := params.get("since"):
-        recordings = recordings.filter(recorded_at__gte=_day(value, end=False))
+        recordings = recordings.filter(recorded_at__gte=day_bound(value, end=False))
     if value := params.get("until"):
-        recordings = recordings.filter(recorded_at__lte=_day(value, end=True))
-    if (value := params.get("activity") or "").isdigit():
-        recordings = recordings.filter(activity_id=int(value))
+        recordings = recordings.filter(recorded_at__lte=day_bound(value, end=True))
+    if value := params.get("activity"):
+        recordings = recordings.filter(activity_id=parse_id(value))
     if value := params.get("kind"):
         recordings = recordings.filter(kind=value)
     if value := params.get("condition"):

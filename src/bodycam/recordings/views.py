@@ -1,15 +1,16 @@
 """Recording pages: the list with its filters, a recording's facts, the unlinked queue."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bodycam.activities.models import EnforcementActivity
 from bodycam.ledger.models import LedgerEntry
+from bodycam.lib.api import restricted_object
 from bodycam.lib.errors import Refused
 from bodycam.recordings import linking
 from bodycam.recordings.jobs import job_state
@@ -23,8 +24,8 @@ def recording_list(request: HttpRequest) -> HttpResponse:
     recordings = Recording.objects.restrict(request.user).select_related("officer", "device")
     try:
         recordings = filter_recordings(recordings, request.GET)
-    except ValueError as exc:
-        messages.error(request, str(exc))
+    except Refused as refusal:
+        messages.error(request, refusal.text())
     page = Paginator(recordings, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -40,9 +41,8 @@ def recording_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def recording_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    recording = get_object_or_404(
-        Recording.objects.restrict(request.user).select_related("officer", "device", "activity"),
-        pk=pk,
+    recording = restricted_object(
+        Recording.objects.select_related("officer", "device", "activity"), request.user, "view", pk
     )
     may_link = request.user.has_perm("recordings.change_recording")
     return render(
@@ -71,11 +71,15 @@ def _candidates(recording: Recording):
 
 
 @require_POST
-@permission_required("recordings.change_recording", raise_exception=True)
+@login_required
 def recording_link(request: HttpRequest, pk: int) -> HttpResponse:
-    recording = get_object_or_404(Recording.objects.restrict(request.user), pk=pk)
+    recording = restricted_object(Recording.objects, request.user, "change", pk)
     value = request.POST.get("activity", "")
-    activity = get_object_or_404(EnforcementActivity, pk=int(value)) if value.isdigit() else None
+    activity = (
+        restricted_object(EnforcementActivity.objects, request.user, "view", value)
+        if value
+        else None
+    )
     try:
         linking.link_by_hand(recording, activity, request.user)
     except Refused as refusal:

@@ -12,10 +12,11 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.parsers import BaseParser
 from rest_framework.request import Request
 
+from bodycam.accounts.authentication import ApiTokenAuthentication
 from bodycam.uploads import completion, receive, tus
 from bodycam.uploads.models import Status, Upload
 from bodycam.uploads.tus import TusError
@@ -73,7 +74,7 @@ def _authenticate(request: HttpRequest):
     """The user by token or session (CSRF checked), who must hold the ingest permission."""
     wrapped = Request(request, parsers=[_Unread()])
     user = None
-    for authenticator in (TokenAuthentication(), SessionAuthentication()):
+    for authenticator in (ApiTokenAuthentication(), SessionAuthentication()):
         try:
             found = authenticator.authenticate(wrapped)
         except exceptions.AuthenticationFailed:
