@@ -7,7 +7,6 @@ import sys
 
 import pytest
 from django.core.management import call_command
-from django.core.management.base import CommandError
 
 from bodycam.accounts.models import Unit, User
 from bodycam.accounts.roles import Role

@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+
 from tests.factories import api_key
 
 pytestmark = pytest.mark.django_db

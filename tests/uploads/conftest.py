@@ -6,11 +6,10 @@ import hashlib
 from urllib.parse import urlsplit
 
 import pytest
-from tests.factories import api_key
 
 from bodycam.accounts.roles import Role
 from tests import media
-from tests.factories import UserFactory
+from tests.factories import UserFactory, api_key
 
 CLIP_NAME = "TA00716_JX0227_20261120093621.MP4"
 

@@ -14,7 +14,6 @@ from uuid import UUID
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from tests.factories import api_key
 from tusclient.client import TusClient
 from tusclient.exceptions import TusCommunicationError
 
@@ -24,6 +23,7 @@ from bodycam.uploads import partial
 from bodycam.uploads.models import Status, Upload
 from tests import media
 from tests.commands import BILINGUAL
+from tests.factories import api_key
 from tests.uploads.conftest import sha256
 
 
