@@ -20,11 +20,12 @@ from bodycam.lib.config import (
     refuse,
 )
 from bodycam.lib.keys import persistent_secret
+from bodycam.lib.privacy import make_private, refuse_exposed
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = env_path("BODYCAM_DATA_DIR", Path("var"))
 try:
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    make_private(DATA_DIR)
 except OSError as exc:
     raise ImproperlyConfigured(
         f"无法创建数据目录 {DATA_DIR}：{exc.strerror}。 / Cannot create the data folder "
@@ -216,6 +217,17 @@ BLOB_BACKEND = env_str("BODYCAM_BLOB_BACKEND", "local")
 if BLOB_BACKEND not in BLOB_BACKENDS:
     raise refuse("BODYCAM_BLOB_BACKEND", BLOB_BACKEND, "local 或 s3", "local or s3")
 BLOB_STORAGE_DIR = env_path("BODYCAM_BLOB_DIR", DATA_DIR / "blobs")
+# Nothing in the data folder is anyone else's to read: refuse to start if it is.
+refuse_exposed(
+    [
+        DATA_DIR,
+        BLOB_STORAGE_DIR,
+        DATA_DIR / "uploads",
+        DATA_DIR / "secret_key",
+        DATA_DIR / "bodycam.sqlite3",
+        Path(LEDGER_SIGNING_KEY_FILE or DATA_DIR / "ledger_signing_key.pem"),
+    ]
+)
 S3_ENDPOINT_URL = env_str("BODYCAM_S3_ENDPOINT_URL", "")
 S3_BUCKET = env_str("BODYCAM_S3_BUCKET", "bodycam")
 S3_REGION = env_str("BODYCAM_S3_REGION", "us-east-1")

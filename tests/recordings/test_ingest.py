@@ -87,7 +87,7 @@ def test_the_stored_bytes_equal_the_source_and_the_blob_is_read_only(card, recor
         with store.open(digest) as blob:
             assert blob.read() == card[role].read_bytes()
         blob_path = settings.BLOB_STORAGE_DIR / digest[:2] / digest[2:4] / digest
-        assert stat.S_IMODE(blob_path.stat().st_mode) == 0o444
+        assert stat.S_IMODE(blob_path.stat().st_mode) == 0o400
     after = {role: (_sha(p), p.stat().st_mtime_ns) for role, p in card.items()}
     assert after == before  # the recorder's files are never modified
 

@@ -164,7 +164,7 @@ def test_local_blob_is_read_only_and_never_rewritten(local_store):
     data = os.urandom(50_000)
     key, _ = put(local_store, data)
     path = local_store.root / key[:2] / key[2:4] / key
-    assert stat.S_IMODE(path.stat().st_mode) == 0o444
+    assert stat.S_IMODE(path.stat().st_mode) == 0o400
     assert path.stat().st_nlink == 1  # the staging name is gone
     before = path.stat()
 

@@ -135,7 +135,7 @@ class TempFile:
             os.fsync(fd)  # delayed allocation may only find out now that the disk is full
         except OSError as exc:
             self._fail(exc)
-        os.fchmod(fd, 0o444)
+        os.fchmod(fd, 0o400)  # readable by the service alone, writable by nobody
         self._fd = None
         os.close(fd)
 
