@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from django.views.i18n import set_language
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from bodycam import views
 from bodycam.accounts import views as accounts_views
@@ -14,6 +14,7 @@ from bodycam.devices import views as device_views
 from bodycam.ledger import views as ledger_views
 from bodycam.lib import parsing  # noqa: F401  registers the <id:…> converter
 from bodycam.recordings import views as recording_views
+from bodycam.schema import SchemaView
 from bodycam.uploads import views_page as upload_views
 
 admin.site.site_header = admin.site.site_title = "执法音像记录管理系统 · 系统管理"
@@ -69,10 +70,13 @@ urlpatterns = [
     path("ledger/verify/", ledger_views.verify_now, name="ledger-verify-now"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("bodycam.api")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/schema/", SchemaView.as_view(), name="api-schema"),
     path(
         "api/docs/",
         login_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
         name="api-docs",
     ),
 ]
+
+handler404 = "bodycam.views.page_not_found"
+handler500 = "bodycam.views.server_error"

@@ -2,14 +2,16 @@
 
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from bodycam import health
 from bodycam.accounts.grants import confirmable_by
 from bodycam.accounts.roles import ROLE_GUIDANCE, Role
+from bodycam.lib.api import NOT_FOUND, SERVER_ERROR
 
 
 @login_required
@@ -32,3 +34,18 @@ def healthz(request: HttpRequest) -> JsonResponse:
     report = health.check(connection)
     status = 200 if report["status"] == "ok" else 503
     return JsonResponse(report, status=status)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """404: for the API a JSON error like every other, for people the page in their language."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"code": "not_found", "detail": str(NOT_FOUND)}, status=404)
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """500: the API answers JSON; people get the page that says what to do."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"code": "server_error", "detail": str(SERVER_ERROR)}, status=500)
+    # no context processors: whatever failed (the database, say) must not fail this page too
+    return HttpResponseServerError(loader.get_template("500.html").render())

@@ -150,12 +150,12 @@ def test_a_hostile_file_name_is_stored_as_a_plain_name(tus, clip):
     assert not (partial.folder().parent / "etc").exists()
 
 
-def test_a_zero_byte_upload_completes_at_creation_as_an_empty_file(tus):
+def test_a_zero_byte_upload_is_reported_empty_and_never_as_ingested(tus):
     url = tus.new(0)
     status = tus.status(url)
-    assert status["status"] == "ingested" and status["result"]["status"] == "empty"
+    assert status["status"] == "failed" and status["result"]["status"] == "empty"
     assert LedgerEntry.objects.filter(action=Action.EMPTY_FILE).count() == 1
-    assert tus.head(url)["Upload-Offset"] == "0"
+    assert tus.head(url).status_code == 410  # nothing to resume: it was never stored
 
 
 def test_full_storage_fails_the_upload_with_507(tus, clip, monkeypatch):

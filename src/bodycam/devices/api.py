@@ -45,8 +45,8 @@ class IssueSerializer(serializers.ModelSerializer):
 
 class DeviceSerializer(serializers.ModelSerializer):
     custodian = serializers.CharField(help_text="保管员用户名或警号")
-    current_issue = IssueSerializer(read_only=True)
-    latest_check = CheckSerializer(read_only=True)
+    current_issue = IssueSerializer(read_only=True, allow_null=True)
+    latest_check = CheckSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Device

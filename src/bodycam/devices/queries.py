@@ -5,7 +5,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from bodycam.devices.models import Device
-from bodycam.lib.parsing import parse_id
+from bodycam.lib.parsing import filter_by_id
 
 FILTERS = ("q", "status", "unit", "custodian")
 
@@ -19,7 +19,7 @@ def filter_devices(devices: QuerySet[Device], params: Any) -> QuerySet[Device]:
     if value := params.get("status"):
         devices = devices.filter(status=value)
     if value := params.get("unit"):
-        devices = devices.filter(unit_id=parse_id(value))
+        devices = filter_by_id(devices, "unit_id", value)
     if value := params.get("custodian"):
         devices = devices.filter(
             Q(custodian__username=value) | Q(custodian__badge_number=value)

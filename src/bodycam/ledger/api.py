@@ -160,7 +160,10 @@ class PublicKeyView(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("form", str, enum=["json", "pem"])],
-        responses=OpenApiTypes.OBJECT,
+        responses={
+            (200, "application/json"): OpenApiTypes.OBJECT,
+            (200, "application/x-pem-file"): OpenApiTypes.STR,
+        },
     )
     def get(self, request: Request, **kwargs) -> Response | HttpResponse:
         if request.query_params.get("form") == "pem":

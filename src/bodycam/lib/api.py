@@ -32,6 +32,7 @@ HTTP_ACTIONS = {
 }
 NOT_FOUND = _("没有这个对象，或您无权查看。")
 NOT_PERMITTED = _("您的角色没有这项权限。")
+SERVER_ERROR = _("服务器出错，未作任何更改。请稍后重试；如果一再出现，请联系系统管理员。")
 
 
 class RestrictedViewSetMixin:

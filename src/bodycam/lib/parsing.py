@@ -10,6 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.urls import register_converter
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
@@ -35,6 +36,12 @@ def parse_id(value: Any) -> int | None:
         return None
     number = int(text)
     return number if 1 <= number <= MAX_ID else None
+
+
+def filter_by_id(queryset: QuerySet, field: str, value: Any) -> QuerySet:
+    """Rows whose `field` is the id typed; none at all when what was typed is no id."""
+    number = parse_id(value)
+    return queryset.filter(**{field: number}) if number is not None else queryset.none()
 
 
 def parse_int(value: Any, low: int, high: int) -> int:

@@ -11,6 +11,9 @@ CONVENTION = re.compile(
 )
 
 
+MAX_SUFFIX = 16  # longer "extensions" are part of the name
+
+
 @dataclass(frozen=True)
 class NameFacts:
     """The serial, badge number and device-local start time a file name carries, if any."""
@@ -35,8 +38,13 @@ def read_name(file_name: str) -> NameFacts:
 
 def display_name(raw: str, limit: int = 400) -> str:
     """A file name fit to show and store: undecodable bytes and control characters replaced,
-    never a path (only the last component is kept)."""
+    never a path (only the last component is kept), at most `limit` characters with its
+    extension kept (the kind of a file is judged by it)."""
     name = raw.replace("\\", "/").rsplit("/", 1)[-1]
     name = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     name = "".join("�" if unicodedata.category(ch)[0] == "C" else ch for ch in name)
-    return name[:limit] or "(无名称)"
+    if len(name) > limit:
+        stem, dot, suffix = name.rpartition(".")
+        keep = dot and 0 < len(suffix) <= MAX_SUFFIX < limit
+        name = f"{stem[: limit - len(suffix) - 1]}.{suffix}" if keep else name[:limit]
+    return name or "(无名称)"

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from bodycam.lib.parsing import day_bound, parse_id
+from bodycam.lib.parsing import day_bound, filter_by_id
 from bodycam.recordings.models import Recording
 
 FILTERS = (
@@ -24,13 +24,13 @@ def filter_recordings(recordings: QuerySet[Recording], params: Any) -> QuerySet[
             Q(device__serial=value.upper()) | Q(serial_raw=value.upper())
         )
     if value := params.get("unit"):
-        recordings = recordings.filter(officer__unit_id=parse_id(value))
+        recordings = filter_by_id(recordings, "officer__unit_id", value)
     if value := params.get("since"):
         recordings = recordings.filter(recorded_at__gte=day_bound(value, end=False))
     if value := params.get("until"):
         recordings = recordings.filter(recorded_at__lte=day_bound(value, end=True))
     if value := params.get("activity"):
-        recordings = recordings.filter(activity_id=parse_id(value))
+        recordings = filter_by_id(recordings, "activity_id", value)
     if value := params.get("kind"):
         recordings = recordings.filter(kind=value)
     if value := params.get("condition"):

@@ -35,6 +35,8 @@ from bodycam.uploads.models import Status, Upload
 from bodycam.uploads.tus import CHECKSUM_MISMATCH, TusError
 
 log = logging.getLogger(__name__)
+# Outcomes after which the bytes are in blob storage (now or from before).
+STORED = {Outcome.STORED, Outcome.DUPLICATE, Outcome.DAMAGED}
 CHECKSUM_ERROR = "校验值不符 / checksum mismatch"
 LOST_ERROR = "上传的数据已丢失，请重新上传 / the uploaded bytes are lost; upload again"
 
@@ -56,7 +58,7 @@ def finish(upload: Upload) -> Upload:
         return _conclude(upload, Status.FAILED, error=str(full))
     outcome = result.as_dict()
     outcome["path"] = display_name(upload.filename)  # the client's name, not our disk's
-    if result.status == Outcome.ERROR:
+    if result.status not in STORED:  # never "ingested" for bytes that were not kept
         return _conclude(upload, Status.FAILED, outcome, error=result.reason)
     return _conclude(upload, Status.INGESTED, outcome)
 

@@ -146,14 +146,14 @@ def terminate(upload: Upload) -> None:
 def append(
     upload: Upload,
     offset: int,
-    declared_length: int | None,
+    declared_length: int,
     read: Callable[[int], bytes],
     checksum: tuple[str, bytes] | None,
 ) -> Upload:
     """Append one PATCH body at `offset`; returns the upload with its new offset (and status
     complete when the last byte arrived). Nothing is appended when the body is refused."""
     _receivable(upload, offset)
-    if declared_length is not None and offset + declared_length > upload.length:
+    if offset + declared_length > upload.length:
         raise _too_long(upload)
     try:
         with partial.locked(upload.pk) as fd:

@@ -72,6 +72,14 @@ def non_negative(value: str | None, header: str) -> int:
     return int(value)
 
 
+def content_length(value: str | None) -> int:
+    """A PATCH's Content-Length, which must be given (411 otherwise: a chunked body is not
+    passed on to the application, and would be silently lost)."""
+    if value is None or value == "":
+        raise TusError(411, "请求须带 Content-Length（不支持分块传输） / Content-Length required")
+    return non_negative(value, "Content-Length")
+
+
 def parse_metadata(value: str | None) -> dict[str, str]:
     """Upload-Metadata: `key base64,key base64,flag` decoded to text (UTF-8)."""
     if not value:

@@ -128,8 +128,8 @@ def _patch(request: HttpRequest, user, pk: UUID) -> HttpResponse:
         raise TusError(415, f"Content-Type 应为 {tus.OFFSET_TYPE} / must be {tus.OFFSET_TYPE}")
     offset = tus.non_negative(request.headers.get("Upload-Offset"), "Upload-Offset")
     checksum = tus.parse_checksum(request.headers.get("Upload-Checksum"))
-    length = request.META.get("CONTENT_LENGTH")
-    declared = int(length) if length and length.isdigit() else None
+    # Without Content-Length (a chunked body) the server would see no bytes at all.
+    declared = tus.content_length(request.META.get("CONTENT_LENGTH"))
     # request.read, never request.body: a PATCH body may be gigabytes
     upload = receive.append(upload, offset, declared, request.read, checksum)
     if upload.status == Status.COMPLETE:
