@@ -7,11 +7,12 @@ import threading
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 from django_tasks_db.models import DBTaskResult
 
 from bodycam.recordings.ingest import ingest_paths
-from bodycam.recordings.jobs import job_state
-from bodycam.recordings.models import Recording
+from bodycam.recordings.jobs import unavailable_reasons
+from bodycam.recordings.models import JobState, ProcessingJob, Recording
 from bodycam.recordings.resolution import Given
 from bodycam.recordings.storage import blob_store
 from bodycam.recordings.watch import watch
@@ -40,8 +41,12 @@ def test_the_follow_up_job_makes_derived_copies_and_never_touches_the_original(t
     assert {kind for name, kind in made if name == card["jpg"].name} == {"thumbnail", "preview"}
     assert made[card["wav"].name, "proxy"].details["audio_codec"] == "aac"
     assert not unreadable.derived.exists()  # moov lost: nothing can be decoded
-    reasons = job_state(unreadable).unavailable
-    assert reasons and all(" / " in reason for reason in reasons)  # said why, in both languages
+    job = ProcessingJob.objects.get(recording=unreadable)
+    assert job.state == JobState.DONE and job.unavailable  # said why, not failed
+    with translation.override("en"):
+        assert all(reason.startswith("No playable copy") for reason in unavailable_reasons(job))
+    states = set(ProcessingJob.objects.values_list("state", flat=True))
+    assert states == {JobState.DONE} and ProcessingJob.objects.count() == len(paths)
     store = blob_store()
     with store.open(made[h264, "thumbnail"].sha256) as blob:
         assert blob.read(3) == b"\xff\xd8\xff"  # a JPEG
@@ -75,14 +80,19 @@ def test_a_failing_job_is_shown_failed_and_retried_later(tmp_path, settings, cli
     failed = DBTaskResult.objects.get(status="FAILED")
     retry = DBTaskResult.objects.get(status="READY")
     assert retry.args_kwargs["args"] == [recording.pk, 2] and retry.run_after > failed.finished_at
+    job = ProcessingJob.objects.get(recording=recording)
+    assert (job.state, job.attempts, job.retry_at) == (JobState.RETRYING, 1, retry.run_after)
     client.force_login(records_clerk)
     page = client.get(f"/recordings/{recording.pk}/").content.decode()
-    assert "排队中" in page and "将于" in page and "FileNotFoundError" in page
+    assert "等待重试" in page and "将于" in page and "原始文件暂时无法读取" in page
+    assert "FileNotFoundError" in page  # the technical line, folded away for the administrator
     hidden.rename(blob)
     DBTaskResult.objects.filter(pk=retry.pk).update(run_after=failed.finished_at)  # time passes
     call_command("worker", until_idle=True, verbosity=0)
     assert DBTaskResult.objects.get(pk=retry.pk).status == "SUCCESSFUL"
     assert recording.derived.filter(kind="proxy").exists()
+    job.refresh_from_db()
+    assert (job.state, job.attempts, job.error) == (JobState.DONE, 2, "")
 
 
 def _verify(capsys) -> tuple[int, dict]:

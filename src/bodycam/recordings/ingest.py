@@ -22,13 +22,12 @@ from bodycam.ledger import heads
 from bodycam.ledger.entries import Subject, record
 from bodycam.ledger.models import Action
 from bodycam.lib.hashing import copy_and_hash
-from bodycam.recordings import linking
+from bodycam.recordings import jobs, linking
 from bodycam.recordings.models import Condition, Recording
 from bodycam.recordings.naming import display_name, read_name
 from bodycam.recordings.probe import kind_of, probe
 from bodycam.recordings.resolution import Given, resolve
 from bodycam.recordings.storage import BlobStore, StorageFull, blob_store
-from bodycam.recordings.tasks import process_recording
 
 
 class Outcome(models.TextChoices):
@@ -195,7 +194,7 @@ def _register(path, kind, sha256, size, info, name, facts, given, store) -> Reco
         linking.apply_link(recording, activity, given.actor, how=how)
     else:
         linking.apply_deadline(recording)
-    process_recording.enqueue(recording.pk)
+    jobs.queue(recording)
     return recording
 
 

@@ -1,56 +1,72 @@
-"""The state of a recording's processing job, as a person reads it on the recording's page."""
+"""A recording's follow-up job: queued with the recording, its state kept in ProcessingJob by
+the job itself, and shown on the recording's page as a person reads it."""
 
-from dataclasses import dataclass
-from datetime import datetime
+from datetime import timedelta
 
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django_tasks_db.models import DBTaskResult
 
-from bodycam.recordings.models import Recording
-from bodycam.recordings.processing import UNAVAILABLE
+from bodycam.recordings.models import JobState, ProcessingJob, Recording
 
-TASK_PATH = "bodycam.recordings.tasks.process_recording"
-STATE_LABELS = {
-    "READY": _("排队中"),
-    "RUNNING": _("处理中"),
-    "SUCCESSFUL": _("已完成"),
-    "FAILED": _("失败"),
+MAX_ATTEMPTS = 4
+BACKOFF = timedelta(minutes=1)  # 1, 2, 4 minutes between attempts
+# What a failure means for the person reading the page (the technical line is shown too).
+READABLE = {
+    "FileNotFoundError": _("原始文件暂时无法读取（存储不可达或文件缺失），稍后自动重试。"),
+    "PermissionError": _("原始文件无法读取（没有读取权限），请联系系统管理员。"),
+    "OSError": _("读写存储时出错，稍后自动重试。"),
 }
+UNEXPECTED = _("处理时出错，稍后自动重试；多次失败请联系系统管理员。")
 
 
-@dataclass(frozen=True)
-class JobState:
-    state: str  # READY, RUNNING, SUCCESSFUL, FAILED, or "" when no job exists
-    label: str
-    attempts: int
-    error: str = ""
-    retry_at: datetime | None = None
-    unavailable: tuple[str, ...] = ()  # copies that cannot be made from this original
+def queue(recording: Recording) -> ProcessingJob:
+    """Queue the recording's processing, in the caller's transaction (with the recording)."""
+    from bodycam.recordings.tasks import process_recording
 
-
-def job_state(recording: Recording) -> JobState:
-    """The latest attempt's state, its error if it failed, and when it will be retried."""
-    attempts = list(
-        DBTaskResult.objects.filter(task_path=TASK_PATH, args_kwargs__args__0=recording.pk)
-        .order_by("enqueued_at")
-        .values("status", "exception_class_path", "traceback", "run_after", "return_value")
+    job, _made = ProcessingJob.objects.update_or_create(
+        recording=recording,
+        defaults={"state": JobState.QUEUED, "queued_at": timezone.now(), "retry_at": None},
     )
-    if not attempts:
-        return JobState("", str(_("无")), 0)
-    last = attempts[-1]
-    failed = next((a for a in reversed(attempts) if a["status"] == "FAILED"), None)
-    error = _last_line(failed) if failed else ""
-    retry_at = last["run_after"] if last["status"] == "READY" and failed else None
-    report = last["return_value"] if last["status"] == "SUCCESSFUL" else None
-    unavailable = tuple(
-        value.removeprefix(UNAVAILABLE)
-        for value in (report or {}).values()
-        if isinstance(value, str) and value.startswith(UNAVAILABLE)
+    process_recording.enqueue(recording.pk)
+    return job
+
+
+def started(recording_id: int, attempt: int) -> None:
+    ProcessingJob.objects.filter(recording_id=recording_id).update(
+        state=JobState.RUNNING, attempts=attempt
     )
-    label = str(STATE_LABELS.get(last["status"], last["status"]))
-    return JobState(last["status"], label, len(attempts), error, retry_at, unavailable)
 
 
-def _last_line(attempt: dict) -> str:
-    lines = [line for line in (attempt["traceback"] or "").splitlines() if line.strip()]
-    return lines[-1][:300] if lines else attempt["exception_class_path"]
+def succeeded(recording_id: int, report: dict, unavailable: list[str]) -> None:
+    ProcessingJob.objects.filter(recording_id=recording_id).update(
+        state=JobState.DONE, report=report, unavailable=unavailable, error="",
+        retry_at=None, finished_at=timezone.now(),
+    )  # fmt: skip
+
+
+def failed(recording_id: int, attempt: int, error: BaseException) -> timezone.datetime | None:
+    """Record a failed attempt; returns when to retry (None after the last attempt)."""
+    retry_at = None
+    if attempt < MAX_ATTEMPTS:
+        retry_at = timezone.now() + BACKOFF * 2 ** (attempt - 1)
+    ProcessingJob.objects.filter(recording_id=recording_id).update(
+        state=JobState.RETRYING if retry_at else JobState.FAILED,
+        error=f"{type(error).__name__}: {error}"[:2000],
+        retry_at=retry_at,
+        finished_at=timezone.now(),
+    )
+    return retry_at
+
+
+def readable_error(job: ProcessingJob) -> str:
+    """The job's last error as a sentence for the reader."""
+    if not job.error:
+        return ""
+    kind = job.error.split(":", 1)[0]
+    return str(READABLE.get(kind, UNEXPECTED))
+
+
+def unavailable_reasons(job: ProcessingJob) -> list[str]:
+    """Why copies cannot be made, in the reader's language."""
+    return [gettext(reason) for reason in job.unavailable]

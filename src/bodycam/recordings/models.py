@@ -168,3 +168,41 @@ class DerivedCopy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recording_id} {self.kind}"
+
+
+class JobState(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("处理中")
+    DONE = "done", _("已完成")
+    RETRYING = "retrying", _("等待重试")
+    FAILED = "failed", _("失败")
+
+
+class ProcessingJob(models.Model):
+    """The state of a recording's follow-up job (thumbnail, strip, proxy), kept by the job
+    itself as it runs, so the page reads one row instead of the queue's internals.
+
+    queued -> running -> done;  running -> retrying -> running …;  running -> failed (the last
+    attempt). `report` says what each step did; `unavailable` the copies that cannot be made
+    from this original (catalogue message ids, shown in the reader's language).
+    """
+
+    recording = models.OneToOneField(Recording, on_delete=models.PROTECT, related_name="processing")
+    state = models.CharField(
+        _("状态"), max_length=10, choices=JobState.choices, default=JobState.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    queued_at = models.DateTimeField(_("排队时间"))
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    retry_at = models.DateTimeField(_("重试时间"), null=True, blank=True)
+    error = models.TextField(_("错误"), blank=True)
+    report = models.JSONField(default=dict, blank=True)
+    unavailable = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("后台处理")
+        verbose_name_plural = _("后台处理")
+        indexes = [models.Index(fields=["state"], name="processing_state")]
+
+    def __str__(self) -> str:
+        return f"{self.recording_id} {self.state}"

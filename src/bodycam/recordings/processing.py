@@ -21,7 +21,7 @@ from bodycam.recordings.models import DerivedCopy, DerivedKind, Kind, Recording
 from bodycam.recordings.probe import probe
 from bodycam.recordings.storage import blob_store
 
-UNAVAILABLE = "unavailable: "
+UNAVAILABLE = "unavailable"
 
 
 @contextlib.contextmanager
@@ -47,18 +47,25 @@ def _workdir() -> Iterator[Path]:
         yield Path(folder)
 
 
-def process(recording: Recording) -> dict[str, str]:
-    """Make every derived copy the recording lacks; returns what each step did."""
+def process(recording: Recording) -> tuple[dict[str, str], list[str]]:
+    """Make every derived copy the recording lacks. Returns what each step did ("made",
+    "exists", "not applicable", "unavailable") and why copies cannot be made (message ids)."""
     done = set(recording.derived.values_list("kind", flat=True))
     report: dict[str, str] = {}
+    reasons: list[str] = []
     with local_original(recording) as original, _workdir() as work:
         info = probe(original)
         for kind, make in _steps(recording, info):
             if kind in done:
                 report[kind] = "exists"
                 continue
-            report[kind] = _make(recording, kind, make, original, work)
-    return report
+            try:
+                report[kind] = _make(recording, kind, make, original, work)
+            except proxies.ProxyError as unreadable:  # a fact about the file, not a failure
+                report[kind] = UNAVAILABLE
+                if unreadable.reason not in reasons:
+                    reasons.append(unreadable.reason)
+    return report, reasons
 
 
 def _steps(recording: Recording, info) -> list[tuple[str, Callable]]:
@@ -115,24 +122,27 @@ def _described(result) -> dict:
 def _make(recording: Recording, kind: str, make: Callable, original: Path, work: Path) -> str:
     suffix = {"proxy": ".m4a" if recording.kind == Kind.AUDIO else ".mp4"}.get(kind, ".jpg")
     output = work / f"{kind}{suffix}"
-    try:
-        details = make(original, output)
-    except proxies.ProxyError as exc:  # nothing decodable: a fact about the file, not a failure
-        return f"{UNAVAILABLE}{exc}"
+    details = make(original, output)
     if details is None or not output.exists():
         return "not applicable"
     sha256, size = _store(output)
-    with contextlib.suppress(IntegrityError), transaction.atomic():  # made twice: keep one
-        DerivedCopy.objects.create(
-            recording=recording,
-            kind=kind,
-            sha256=sha256,
-            size=size,
-            method=details.pop("method", ""),
-            partial=details.pop("partial", False),
-            details=details,
-            made_at=timezone.now(),
-        )
+    try:
+        with transaction.atomic():
+            DerivedCopy.objects.create(
+                recording=recording,
+                kind=kind,
+                sha256=sha256,
+                size=size,
+                method=details.pop("method", ""),
+                partial=details.pop("partial", False),
+                details=details,
+                made_at=timezone.now(),
+            )
+    except IntegrityError:
+        # Another run made this copy meanwhile: say so; anything else is a real failure.
+        if recording.derived.filter(kind=kind).exists():
+            return "exists"
+        raise
     return "made"
 
 

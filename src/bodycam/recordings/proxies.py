@@ -23,6 +23,7 @@ from pathlib import Path
 import av
 from av.container import InputContainer, OutputContainer
 from av.video.reformatter import VideoReformatter
+from django.utils.translation import gettext_noop
 from PIL import Image, ImageOps
 
 from bodycam.lib import isobmff
@@ -42,10 +43,12 @@ _READ_ERRORS = (av.FFmpegError, OSError, ValueError, EOFError)
 
 
 class ProxyError(Exception):
-    """Nothing usable could be read from the original; the message is in Chinese and English."""
+    """Nothing usable could be read from the original. `reason` is a catalogue message id
+    (gettext_noop), translated where it is shown."""
 
-    def __init__(self, zh: str, en: str) -> None:
-        super().__init__(f"无法生成播放副本：{zh} / No playable copy: {en}")
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
 
 
 @dataclass
@@ -118,7 +121,7 @@ def photo_preview(src: Path, dst: Path, max_side: int = 1600) -> ProxyResult:
     src, dst = Path(src), Path(dst)
     picture, partial = _picture(src, max_side)
     if picture is None:
-        raise ProxyError("照片无法解码", "the photo cannot be decoded")
+        raise ProxyError(gettext_noop("无法生成播放副本：照片无法解码"))
     picture.thumbnail((max_side, max_side))
     _save_jpeg(picture, dst, quality=85)
     return ProxyResult(
@@ -153,7 +156,7 @@ def strip(src: Path, dst: Path, every_seconds: float = 60, tile_width: int = 160
     with _open(src) as container:
         stream = _video_stream(container)
         if stream is None:
-            raise ProxyError("没有画面", "the file has no video")
+            raise ProxyError(gettext_noop("无法生成播放副本：没有画面"))
         span = (container.duration or 0) / av.time_base
         height = _tile_height(stream, tile_width)
         tiles = []
@@ -163,7 +166,7 @@ def strip(src: Path, dst: Path, every_seconds: float = 60, tile_width: int = 160
                 break
             tiles.append(frame.to_image(width=tile_width, height=height))
     if not tiles:
-        raise ProxyError("画面无法解码", "no frame can be decoded")
+        raise ProxyError(gettext_noop("无法生成播放副本：画面无法解码"))
     sheet = Image.new("RGB", (tile_width * len(tiles), height))
     for index, tile in enumerate(tiles):
         sheet.paste(tile, (index * tile_width, 0))
@@ -218,9 +221,8 @@ def _open(src: Path) -> Iterator[InputContainer]:
     try:
         # "file:" keeps a name with a colon from being read as a protocol ("a:b.mp4").
         container = av.open(f"file:{src.absolute()}", metadata_errors="replace")
-    except (av.FFmpegError, UnicodeDecodeError) as exc:
-        reason = getattr(exc, "strerror", None) or str(exc)
-        raise ProxyError("文件无法读取", f"the file cannot be read ({reason})") from exc
+    except (av.FFmpegError, UnicodeDecodeError) as exc:  # the cause stays chained for the log
+        raise ProxyError(gettext_noop("无法生成播放副本：文件无法读取")) from exc
     with container:
         yield container
 
@@ -262,7 +264,7 @@ def _copy(src: Path, dst: Path, method: str, with_video: bool) -> ProxyResult:
         sources = [_video_stream(container) if with_video else None, _audio_stream(container)]
         sources = [stream for stream in sources if stream is not None]
         if not sources:
-            raise ProxyError("没有画面或声音", "the file has no audio or video stream")
+            raise ProxyError(gettext_noop("无法生成播放副本：没有画面或声音"))
         reading = _Reading(container)
         with _writing(dst) as out:
             # opaque: PyAV would otherwise look for an encoder named after the decoder (libdav1d).
@@ -280,7 +282,7 @@ def _copy(src: Path, dst: Path, method: str, with_video: bool) -> ProxyResult:
                     break
                 copied += 1
             if not copied:
-                raise ProxyError("没有可读取的数据", "no packet can be read")
+                raise ProxyError(gettext_noop("无法生成播放副本：没有可读取的数据"))
     return _result(method, dst, reading.partial)
 
 
@@ -337,7 +339,7 @@ def _encode(src: Path, dst: Path, method: str, max_height: int | None) -> ProxyR
         audio = _audio_stream(container)
         sources = [stream for stream in (video, audio) if stream is not None]
         if not sources:
-            raise ProxyError("没有画面或声音", "the file has no audio or video stream")
+            raise ProxyError(gettext_noop("无法生成播放副本：没有画面或声音"))
         reading = _Reading(container)
         with _writing(dst) as out:
             coders = [_Video(out, video, max_height)] if video is not None else []
@@ -350,7 +352,7 @@ def _encode(src: Path, dst: Path, method: str, max_height: int | None) -> ProxyR
             for coder in coders:
                 _step(coder.finish)
             if not any(coder.frames for coder in coders):
-                raise ProxyError("没有可解码的画面或声音", "no frame can be decoded")
+                raise ProxyError(gettext_noop("无法生成播放副本：没有可解码的画面或声音"))
     return _result(method, dst, reading.partial)
 
 

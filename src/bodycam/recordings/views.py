@@ -12,9 +12,8 @@ from bodycam.activities.models import EnforcementActivity
 from bodycam.ledger.models import LedgerEntry
 from bodycam.lib.api import restricted_object
 from bodycam.lib.errors import Refused
-from bodycam.recordings import linking
-from bodycam.recordings.jobs import job_state
-from bodycam.recordings.models import Condition, Kind, Recording
+from bodycam.recordings import jobs, linking
+from bodycam.recordings.models import Condition, Kind, ProcessingJob, Recording
 from bodycam.recordings.queries import FILTERS, filter_recordings
 from bodycam.recordings.review import describe_note
 
@@ -56,10 +55,21 @@ def recording_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ).order_by("seq"),
             "may_link": may_link,
             "candidates": _candidates(recording) if may_link else [],
-            "job": job_state(recording),
+            **_job(recording),
             "derived": recording.derived.order_by("kind"),
         },
     )
+
+
+def _job(recording: Recording) -> dict:
+    job = ProcessingJob.objects.filter(recording=recording).first()
+    if job is None:
+        return {"job": None}
+    return {
+        "job": job,
+        "job_error": jobs.readable_error(job),
+        "job_reasons": jobs.unavailable_reasons(job),
+    }
 
 
 def _candidates(recording: Recording):
