@@ -13,6 +13,7 @@ pytestmark = pytest.mark.django_db
 PUBLIC = {
     "login",
     "healthz",
+    "favicon",
     "set_language",  # the login page offers the language switch
     "api-schema",
     "admin:login",
@@ -64,3 +65,19 @@ def test_anonymous_users_are_refused(client, name, url):
             response.status_code == 302 and "login" in response.url
         )
         assert refused, f"{name} {url} answered {response.status_code} to an anonymous user"
+
+
+PAGES = [
+    (name, url)
+    for name, url in URLS
+    if name not in PUBLIC | {"logout"} and not url.startswith(("/api/", "/admin/"))
+]
+
+
+@pytest.mark.parametrize(("name", "url"), PAGES, ids=str)
+def test_an_anonymous_visitor_is_sent_to_log_in_and_back_never_told_of_roles(client, name, url):
+    response = client.get(url)
+    if response.status_code == 405:  # an action taken by a form: its POST is the request
+        response = client.post(url)
+    assert response.status_code == 302, f"{name} {url} answered {response.status_code}"
+    assert response.url == f"/login/?next={url}"

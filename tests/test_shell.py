@@ -99,3 +99,18 @@ def test_static_files_are_served_with_debug_off(client, settings):
     response = client.get("/static/bodycam/app.css")
     assert response.status_code == 200
     assert b"--accent" in b"".join(response.streaming_content)
+
+
+def test_a_refused_page_is_logged_as_one_warning_line(client, officer, caplog):
+    client.force_login(officer)
+    with caplog.at_level("WARNING", logger="django.request"):
+        assert client.get("/ledger/").status_code == 403
+    refused = [record for record in caplog.records if record.name == "django.request"]
+    assert len(refused) == 1 and refused[0].levelname == "WARNING"
+    assert refused[0].exc_info is None and "Traceback" not in caplog.text
+
+
+def test_the_favicon_is_served(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200 and response["Content-Type"] == "image/svg+xml"
+    assert b"<svg" in response.content

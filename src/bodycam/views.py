@@ -1,11 +1,14 @@
 """Pages of the project shell: home, health check, error pages."""
 
+from pathlib import Path
+
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
 from bodycam import health
@@ -49,3 +52,11 @@ def server_error(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"code": "server_error", "detail": str(SERVER_ERROR)}, status=500)
     # no context processors: whatever failed (the database, say) must not fail this page too
     return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, which browsers ask for on their own: the product's icon (SVG)."""
+    icon = finders.find("bodycam/favicon.svg")
+    return HttpResponse(Path(icon).read_bytes(), content_type="image/svg+xml")

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,11 +15,12 @@ from bodycam.accounts.forms import TokenForm
 from bodycam.accounts.imports import apply_user_import, plan_user_import
 from bodycam.accounts.models import ApiToken, GrantStatus, RoleGrant, User
 from bodycam.importing import import_page
+from bodycam.lib.access import permission_required
 from bodycam.lib.api import restricted_object
 from bodycam.lib.errors import Refused
 
 
-@permission_required("accounts.view_user", raise_exception=True)
+@permission_required("accounts.view_user")
 def people(request: HttpRequest) -> HttpResponse:
     """The staff directory: name, badge number, unit and roles."""
     users = (
@@ -32,7 +33,7 @@ def people(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/people.html", {"people": users})
 
 
-@permission_required("accounts.import_users", raise_exception=True)
+@permission_required("accounts.import_users")
 def people_import(request: HttpRequest) -> HttpResponse:
     """Bulk import of users; initial passwords are shown once, to hand out."""
 

@@ -1,7 +1,7 @@
 """Pages for enforcement activities and exemptions: list, open, detail, close, file, review."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,6 +17,7 @@ from bodycam.activities.forms import (
     ReviewForm,
 )
 from bodycam.activities.models import EnforcementActivity, Exemption, ExemptionStatus
+from bodycam.lib.access import permission_required
 from bodycam.lib.api import restricted_object
 from bodycam.lib.errors import Refused
 
@@ -30,7 +31,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     return render(request, "activities/list.html", {"page": page, "status": status})
 
 
-@permission_required("activities.add_enforcementactivity", raise_exception=True)
+@permission_required("activities.add_enforcementactivity")
 def activity_new(request: HttpRequest) -> HttpResponse:
     form = OpenActivityForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -130,7 +131,7 @@ def exemption_new(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "activities/exemption_new.html", {"activity": activity, "form": form})
 
 
-@permission_required("activities.review_exemption", raise_exception=True)
+@permission_required("activities.review_exemption")
 def exemption_inbox(request: HttpRequest) -> HttpResponse:
     items = Exemption.objects.restrict(request.user, "review").select_related(
         "activity", "filed_by"
@@ -147,7 +148,7 @@ def exemption_inbox(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@permission_required("activities.review_exemption", raise_exception=True)
+@permission_required("activities.review_exemption")
 def exemption_review(request: HttpRequest, pk: int) -> HttpResponse:
     exemption = restricted_object(Exemption.objects, request.user, "review", pk)
     accept = request.POST.get("decision") == "acknowledge"

@@ -1,7 +1,6 @@
 """Import and export pages of the device registry (the rules are in imports.py)."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -12,11 +11,12 @@ from bodycam.devices.imports import apply_device_import, export_devices, plan_de
 from bodycam.devices.models import Device
 from bodycam.devices.queries import filter_devices
 from bodycam.importing import import_page
+from bodycam.lib.access import permission_required
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@permission_required("devices.import_devices", raise_exception=True)
+@permission_required("devices.import_devices")
 def device_import(request: HttpRequest) -> HttpResponse:
     def applied(request: HttpRequest, devices: list) -> HttpResponse:
         messages.success(request, _("已导入 %(count)d 台记录仪。") % {"count": len(devices)})
@@ -32,7 +32,7 @@ def device_import(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@permission_required("devices.view_device", raise_exception=True)
+@permission_required("devices.view_device")
 def device_export(request: HttpRequest) -> HttpResponse:
     devices = filter_devices(Device.objects.restrict(request.user), request.GET)
     name = f"devices-{timezone.localdate():%Y%m%d}.xlsx"

@@ -1,7 +1,7 @@
 """Pages of the device registry: list, detail with history, register, issue, return, check."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
@@ -15,6 +15,7 @@ from bodycam.devices.forms import CheckForm, DeviceForm, IssueForm, MaintenanceF
 from bodycam.devices.models import Device, DeviceStatus
 from bodycam.devices.queries import FILTERS, filter_devices
 from bodycam.ledger.models import LedgerEntry
+from bodycam.lib.access import permission_required
 from bodycam.lib.api import restricted_object
 from bodycam.lib.errors import Refused
 
@@ -66,7 +67,7 @@ def device_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@permission_required("devices.add_device", raise_exception=True)
+@permission_required("devices.add_device")
 def device_new(request: HttpRequest) -> HttpResponse:
     form = DeviceForm(request.POST or None, initial={"custodian": request.user.pk})
     if request.method == "POST" and form.is_valid():

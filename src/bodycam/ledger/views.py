@@ -1,7 +1,6 @@
 """The ledger browser for auditors and the head: entries, a proof, heads, key, last check."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,11 +12,12 @@ from bodycam.ledger.entries import entry_bytes
 from bodycam.ledger.models import Action, LedgerEntry, SignedHead
 from bodycam.ledger.queries import FILTERS, filter_entries
 from bodycam.ledger.tasks import fixity_check
+from bodycam.lib.access import permission_required
 from bodycam.lib.b64 import b64
 from bodycam.lib.errors import Refused
 
 
-@permission_required("ledger.view_all_entries", raise_exception=True)
+@permission_required("ledger.view_all_entries")
 def ledger_browser(request: HttpRequest) -> HttpResponse:
     entries = LedgerEntry.objects.restrict(request.user).order_by("-seq")
     try:
@@ -43,7 +43,7 @@ def ledger_browser(request: HttpRequest) -> HttpResponse:
     )
 
 
-@permission_required("ledger.view_all_entries", raise_exception=True)
+@permission_required("ledger.view_all_entries")
 def entry_detail(request: HttpRequest, seq: int) -> HttpResponse:
     entry = get_object_or_404(LedgerEntry.objects.restrict(request.user), seq=seq)
     head = SignedHead.objects.filter(tree_size__gt=seq).order_by("-tree_size").first()
@@ -64,7 +64,7 @@ def entry_detail(request: HttpRequest, seq: int) -> HttpResponse:
 
 
 @require_POST
-@permission_required("ledger.verify", raise_exception=True)
+@permission_required("ledger.verify")
 def verify_now(request: HttpRequest) -> HttpResponse:
     report = integrity.run_check(include_blobs=False, actor=request.user, trigger="page")
     fixity_check.enqueue()  # re-hashing every original takes long: a background job does it
