@@ -206,7 +206,7 @@ def test_away_from_base_the_return_time_given_at_close_is_stored(api, officer, d
     assert response.status_code == 200, response.content
     activity = EnforcementActivity.objects.get(pk=opened["id"])
     assert activity.returned_at == returned and activity.ended_at == ended
-    assert events_of(activity) == ["opened", "closed", "returned"]
+    assert events_of(activity) == ["opened", "closed", "returned_to_base"]
     assert datetime.fromisoformat(last_entry_of(activity).payload["returned_at"]) == returned
 
 

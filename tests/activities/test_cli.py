@@ -136,7 +136,7 @@ def test_close_with_the_return_time_stores_both(activity, capsys):
     activity.refresh_from_db()
     assert activity.status == ActivityStatus.CLOSED
     assert activity.ended_at == ended and activity.returned_at == returned
-    assert events_of(activity) == ["opened", "closed", "returned"]
+    assert events_of(activity) == ["opened", "closed", "returned_to_base"]
 
 
 @pytest.mark.django_db

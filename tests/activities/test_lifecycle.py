@@ -72,7 +72,7 @@ def test_away_from_base_keeps_the_return_time_for_the_deadline(officer):
     lifecycle.record_return(activity, ended + timedelta(hours=2), officer)
     activity.refresh_from_db()
     assert activity.returned_at == ended + timedelta(hours=2)
-    assert events_of(activity) == ["opened", "closed", "returned"]
+    assert events_of(activity) == ["opened", "closed", "returned_to_base"]
 
 
 def test_a_return_time_only_for_work_away_from_base(officer):

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bodycam.accounts.models import User
 from bodycam.activities.models import (
+    ActivityEvent,
     ActivityStatus,
     EnforcementActivity,
     Exemption,
@@ -55,8 +56,8 @@ def file_exemption(
         filed_by=actor,
         filed_at=timezone.now(),
     )
-    record(Action.ACTIVITY_EVENT, activity, actor, event="exemption_filed", exemption=exemption.pk,
-           ground=ground)  # fmt: skip
+    record(Action.ACTIVITY_EVENT, activity, actor, event=ActivityEvent.EXEMPTION_FILED,
+           exemption=exemption.pk, ground=ground)  # fmt: skip
     return exemption
 
 
@@ -81,7 +82,7 @@ def review_exemption(
         Action.ACTIVITY_EVENT,
         exemption.activity,
         actor,
-        event="exemption_acknowledged" if accept else "exemption_returned",
+        event=ActivityEvent.EXEMPTION_ACKNOWLEDGED if accept else ActivityEvent.EXEMPTION_RETURNED,
         exemption=exemption.pk,
         comment=exemption.review_comment,
     )

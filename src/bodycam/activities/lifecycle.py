@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bodycam.accounts.models import User
 from bodycam.accounts.roles import Role
-from bodycam.activities.models import ActivityStatus, EnforcementActivity
+from bodycam.activities.models import ActivityEvent, ActivityStatus, EnforcementActivity
 from bodycam.activities.vocabulary import ActivityType
 from bodycam.devices.models import Device, DeviceStatus
 from bodycam.ledger.entries import format_time, record
@@ -72,7 +72,7 @@ def open_activity(
         Action.ACTIVITY_EVENT,
         activity,
         actor,
-        event="opened",
+        event=ActivityEvent.OPENED,
         type=type,
         officers=sorted(o.username for o in officers),
         devices=sorted(d.serial for d in devices),
@@ -99,7 +99,13 @@ def close_activity(
     activity.ended_at = ended_at
     activity.status = ActivityStatus.CLOSED
     activity.save(update_fields=["ended_at", "status"])
-    record(Action.ACTIVITY_EVENT, activity, actor, event="closed", ended_at=format_time(ended_at))
+    record(
+        Action.ACTIVITY_EVENT,
+        activity,
+        actor,
+        event=ActivityEvent.CLOSED,
+        ended_at=format_time(ended_at),
+    )
     if returned_at is not None:
         record_return(activity, returned_at, actor)
     return activity
@@ -122,7 +128,7 @@ def record_return(
         Action.ACTIVITY_EVENT,
         activity,
         actor,
-        event="returned",
+        event=ActivityEvent.RETURNED_TO_BASE,
         returned_at=format_time(returned_at),
     )
     return activity

@@ -16,6 +16,17 @@ class ActivityStatus(models.TextChoices):
     CLOSED = "closed", _("已结束")
 
 
+class ActivityEvent(models.TextChoices):
+    """What an `activity_event` ledger entry says happened (its payload's `event`)."""
+
+    OPENED = "opened", _("开始执法活动")
+    CLOSED = "closed", _("结束执法活动")
+    RETURNED_TO_BASE = "returned_to_base", _("返回单位")
+    EXEMPTION_FILED = "exemption_filed", _("报送不予记录情形")
+    EXEMPTION_ACKNOWLEDGED = "exemption_acknowledged", _("签收不予记录情形")
+    EXEMPTION_RETURNED = "exemption_returned", _("退回不予记录情形")
+
+
 class ActivityQuerySet(RestrictedQuerySet):
     def scope(self, user: Any, action: str) -> Self:
         """Overseeing roles see every activity; officers see and change their own; the

@@ -17,6 +17,7 @@ from bodycam.activities.forms import (
     ReviewForm,
 )
 from bodycam.activities.models import EnforcementActivity, Exemption, ExemptionStatus
+from bodycam.ledger.history import custody_history
 from bodycam.lib.access import permission_required
 from bodycam.lib.api import restricted_object
 from bodycam.lib.errors import Refused
@@ -66,6 +67,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "needs_recording": exemptions.needs_recording(activity),
             "may_file": mine and exemptions.may_file(activity),
             "judged": lifecycle.is_judged(activity),
+            "entries": custody_history(request.user, activity),
         },
     )
 

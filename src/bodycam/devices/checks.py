@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bodycam.devices.models import Device, DeviceStatus, PreUseCheck
+from bodycam.devices.models import Device, DeviceEvent, DeviceStatus, PreUseCheck
 from bodycam.ledger.entries import record
 from bodycam.ledger.models import Action
 from bodycam.lib.errors import Refused
@@ -110,7 +110,7 @@ def record_check(device: Device, reading: Reading, checked_by) -> PreUseCheck:
         Action.DEVICE_EVENT,
         device,
         checked_by,
-        event="pre_use_check",
+        event=DeviceEvent.PRE_USE_CHECK,
         passed=check.passed,
         problems=check.problems,
         clock_offset_seconds=offset.total_seconds(),

@@ -18,6 +18,19 @@ class DeviceStatus(models.TextChoices):
     LOST = "lost", _("已遗失")
 
 
+class DeviceEvent(models.TextChoices):
+    """What a `device_event` ledger entry says happened to a recorder (its payload's `event`)."""
+
+    REGISTERED = "registered", _("登记")
+    ISSUED = "issued", _("发放")
+    RETURNED = "returned", _("归还")
+    PRE_USE_CHECK = "pre_use_check", _("使用前检查")
+    MAINTENANCE = "maintenance", _("维护")
+    LOST = "lost", _("遗失")
+    FOUND = "found", _("找回")
+    CORRECTED = "corrected", _("更正台账信息")
+
+
 class DeviceQuerySet(RestrictedQuerySet):
     def scope(self, user: Any, action: str) -> Self:
         """view: registry roles see all, others the devices they carry or keep.

@@ -12,6 +12,7 @@ from bodycam.accounts.models import Unit, User
 from bodycam.accounts.roles import Role
 from bodycam.devices.models import (
     Device,
+    DeviceEvent,
     DeviceIssue,
     DeviceStatus,
     MaintenanceKind,
@@ -75,7 +76,7 @@ def register_device(
         Action.DEVICE_EVENT,
         device,
         actor,
-        event="registered",
+        event=DeviceEvent.REGISTERED,
         serial=serial,
         custodian=custodian.username,
         explosion_proof=explosion_proof,
@@ -122,7 +123,7 @@ def issue_device(device: Device, officer: User, actor: User | None, override_rea
         Action.DEVICE_EVENT,
         device,
         actor,
-        event="issued",
+        event=DeviceEvent.ISSUED,
         officer=officer.username,
         badge_number=officer.badge_number,
         override_reason=issue.override_reason,
@@ -142,7 +143,13 @@ def return_device(device: Device, actor: User | None) -> DeviceIssue:
     issue.save(update_fields=["returned_at", "returned_by"])
     device.status = DeviceStatus.IN_STOCK
     device.save(update_fields=["status"])
-    record(Action.DEVICE_EVENT, device, actor, event="returned", officer=issue.officer.username)
+    record(
+        Action.DEVICE_EVENT,
+        device,
+        actor,
+        event=DeviceEvent.RETURNED,
+        officer=issue.officer.username,
+    )
     return issue
 
 
@@ -185,7 +192,7 @@ def record_maintenance(
         Action.DEVICE_EVENT,
         device,
         actor,
-        event="maintenance",
+        event=DeviceEvent.MAINTENANCE,
         kind=kind.value,
         description=entry.description,
         replacement=replacement.serial if replacement else None,

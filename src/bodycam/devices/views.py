@@ -14,7 +14,7 @@ from bodycam.devices import checks, registry
 from bodycam.devices.forms import CheckForm, DeviceForm, IssueForm, MaintenanceForm
 from bodycam.devices.models import Device, DeviceStatus
 from bodycam.devices.queries import FILTERS, filter_devices
-from bodycam.ledger.models import LedgerEntry
+from bodycam.ledger.history import custody_history
 from bodycam.lib.access import permission_required
 from bodycam.lib.api import restricted_object
 from bodycam.lib.errors import Refused
@@ -60,9 +60,7 @@ def device_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "issues": device.issues.select_related("officer", "issued_by", "returned_by"),
             "checks": device.checks.select_related("checked_by")[:20],
             "maintenance": device.maintenance.select_related("recorded_by", "replacement"),
-            "entries": LedgerEntry.objects.filter(
-                subject_kind="device", subject_id=str(pk)
-            ).order_by("-seq")[:50],
+            "entries": custody_history(request.user, device),
         },
     )
 

@@ -5,7 +5,6 @@ import json
 from typing import Any, Self
 
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from bodycam.lib.restrict import RestrictedQuerySet
@@ -67,12 +66,22 @@ class AppendOnlyQuerySet(RestrictedQuerySet):
 
 class LedgerEntryQuerySet(AppendOnlyQuerySet):
     def scope(self, user: Any, action: str) -> Self:
-        """Auditors and the head read everything; others read entries about themselves."""
+        """Auditors and the head read everything; others the custody history of whatever they
+        may see, their own actions and their own account's entries (subjects.visible_to)."""
+        from bodycam.ledger.subjects import visible_to
+
         if action != "view":
             return self.none()
         if user.has_perm("ledger.view_all_entries"):
             return self
-        return self.filter(Q(actor_id=user.pk) | Q(subject_kind="user", subject_id=str(user.pk)))
+        return self.filter(visible_to(user))
+
+    def about(self, thing: Any) -> Self:
+        """The entries about one object (a model instance or an entries.Subject)."""
+        from bodycam.ledger.entries import Subject
+
+        subject = Subject.of(thing)
+        return self.filter(subject_kind=subject.kind, subject_id=subject.id)
 
 
 class LedgerEntry(AppendOnlyModel):

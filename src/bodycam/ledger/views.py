@@ -11,6 +11,7 @@ from bodycam.ledger import heads, integrity, tree
 from bodycam.ledger.entries import entry_bytes
 from bodycam.ledger.models import Action, LedgerEntry, SignedHead
 from bodycam.ledger.queries import FILTERS, filter_entries
+from bodycam.ledger.subjects import kind_choices
 from bodycam.ledger.tasks import fixity_check
 from bodycam.lib.access import permission_required
 from bodycam.lib.b64 import b64
@@ -35,6 +36,7 @@ def ledger_browser(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "filters": {name: request.GET.get(name, "") for name in FILTERS},
             "actions": Action.choices,
+            "kinds": kind_choices(),
             "heads": SignedHead.objects.order_by("-tree_size")[:5],
             "verifier_key": heads.verifier_key(),
             "public_key_pem": heads.public_key_pem(),

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bodycam.activities.models import EnforcementActivity
-from bodycam.ledger.models import LedgerEntry
+from bodycam.ledger.history import custody_history
 from bodycam.lib.api import restricted_object
 from bodycam.lib.errors import Refused
 from bodycam.recordings import jobs, linking
@@ -50,9 +50,7 @@ def recording_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "recording": recording,
             "notes": [describe_note(note) for note in recording.review_notes],
-            "entries": LedgerEntry.objects.filter(
-                subject_kind="recording", subject_id=str(pk)
-            ).order_by("seq"),
+            "entries": custody_history(request.user, recording),
             "may_link": may_link,
             "candidates": _candidates(recording) if may_link else [],
             **_job(recording),

@@ -5,7 +5,7 @@ from datetime import timedelta
 from django import template
 from django.utils.translation import gettext as _
 
-from bodycam.ledger.events import event_label
+from bodycam.ledger import subjects
 
 register = template.Library()
 
@@ -21,4 +21,16 @@ def seconds(duration: timedelta | None) -> str:
 @register.filter
 def event(entry) -> str:
     """A ledger entry's event, readable: "发放" rather than "issued"."""
-    return event_label(entry.payload.get("event", "")) or entry.get_action_display()
+    return subjects.event_label(entry)
+
+
+@register.filter
+def subject_kind(entry) -> str:
+    """What kind of thing a ledger entry is about, readable: "执法记录仪"."""
+    return subjects.kind_label(entry.subject_kind)
+
+
+@register.filter
+def subject_url(entry) -> str | None:
+    """The page of what a ledger entry is about, if it has one."""
+    return subjects.subject_url(entry)
