@@ -51,6 +51,9 @@ urlpatterns = [
     path("devices/<id:pk>/issue/", device_views.device_issue, name="device-issue"),
     path("devices/<id:pk>/return/", device_views.device_return, name="device-return"),
     path("devices/<id:pk>/check/", device_views.device_check, name="device-check"),
+    path("devices/<id:pk>/lost/", device_views.device_lost, name="device-lost"),
+    path("devices/<id:pk>/found/", device_views.device_found, name="device-found"),
+    path("devices/<id:pk>/correct/", device_views.device_correct, name="device-correct"),
     path(
         "devices/<id:pk>/maintenance/", device_views.device_maintenance, name="device-maintenance"
     ),

@@ -125,7 +125,7 @@ def _pending_for(grant: RoleGrant, actor: User) -> RoleGrant:
     if locked is None or not confirmable_by(actor).filter(pk=grant.pk).exists():
         if locked is not None and locked.status != GrantStatus.PENDING:
             raise Refused(_("这项角色授予已经处理过了（%(state)s）。"), code="already_decided",
-                          http_status=409, state=locked.get_status_display())  # fmt: skip
+                          http_status=409, state=GrantStatus(locked.status).label)  # fmt: skip
         raise Refused(WHO_CONFIRMS, code="not_permitted", http_status=403)
     return locked
 

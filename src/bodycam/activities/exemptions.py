@@ -69,7 +69,7 @@ def review_exemption(
     exemption = Exemption.objects.select_for_update().get(pk=exemption.pk)
     if exemption.status != ExemptionStatus.FILED:
         raise Refused(
-            _("该报送已经处理过了（%(status)s）。"), status=exemption.get_status_display()
+            _("该报送已经处理过了（%(status)s）。"), status=ExemptionStatus(exemption.status).label
         )
     if not accept and not comment.strip():
         raise Refused(_("退回时请写明意见，告诉执法人员需要补充什么。"))

@@ -7,7 +7,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from bodycam.devices import checks, registry
+from bodycam.devices import checks, registry, states
 from bodycam.devices.lookup import device_by_serial, person
 from bodycam.devices.models import Device, DeviceIssue, MaintenanceKind, PreUseCheck
 from bodycam.devices.queries import filter_devices
@@ -75,6 +75,19 @@ class MaintenanceRequest(serializers.Serializer):
     replacement = serializers.CharField(required=False, help_text="替换用记录仪的产品序号")
 
 
+class ReasonRequest(serializers.Serializer):
+    reason = serializers.CharField(help_text="理由")
+
+
+class CorrectionRequest(serializers.Serializer):
+    reason = serializers.CharField(help_text="更正理由")
+    manufacturer = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    model = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    purchase_date = serializers.DateField(required=False, allow_null=True)
+    explosion_proof = serializers.BooleanField(required=False)
+    notes = serializers.CharField(required=False, allow_blank=True)
+
+
 class DeviceViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """The device registry (R-05): register, issue, return, maintain, check (R-07)."""
 
@@ -85,6 +98,9 @@ class DeviceViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         "give_back": "issue",
         "maintenance": "change",
         "add_check": "check",
+        "lost": "change",
+        "found": "change",
+        "correct": "change",
     }
 
     def get_queryset(self):
@@ -157,3 +173,35 @@ class DeviceViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         )
         check = checks.record_check(device, reading, request.user)
         return Response(CheckSerializer(check).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ReasonRequest, responses=DeviceSerializer)
+    @action(detail=True, methods=["post"])
+    def lost(self, request: Request, **kwargs) -> Response:
+        """Record the device as lost, with the reason (its custodian)."""
+        device = self.get_object()
+        body = ReasonRequest(data=request.data)
+        body.is_valid(raise_exception=True)
+        device = states.mark_lost(device, body.validated_data["reason"], request.user)
+        return Response(DeviceSerializer(device).data)
+
+    @extend_schema(request=ReasonRequest, responses=DeviceSerializer)
+    @action(detail=True, methods=["post"])
+    def found(self, request: Request, **kwargs) -> Response:
+        """A lost device is found again: back in stock, with the reason."""
+        device = self.get_object()
+        body = ReasonRequest(data=request.data)
+        body.is_valid(raise_exception=True)
+        device = states.mark_found(device, body.validated_data["reason"], request.user)
+        return Response(DeviceSerializer(device).data)
+
+    @extend_schema(request=CorrectionRequest, responses=DeviceSerializer)
+    @action(detail=True, methods=["post"])
+    def correct(self, request: Request, **kwargs) -> Response:
+        """Correct the device's record (maker, model, purchase date …) with a reason."""
+        device = self.get_object()
+        body = CorrectionRequest(data=request.data)
+        body.is_valid(raise_exception=True)
+        changes = dict(body.validated_data)
+        reason = changes.pop("reason")
+        device = states.correct_device(device, reason, request.user, **changes)
+        return Response(DeviceSerializer(device).data)

@@ -91,7 +91,7 @@ def record_check(device: Device, reading: Reading, checked_by) -> PreUseCheck:
         raise Refused(
             _("记录仪 %(serial)s 状态为“%(status)s”，不能检查使用。"),
             serial=device.serial,
-            status=device.get_status_display(),
+            status=DeviceStatus(device.status).label,
         )
     now = timezone.now()
     offset = reading.device_clock - (reading.read_at or now)

@@ -123,3 +123,27 @@ class MaintenanceForm(Form):
     replacement = forms.ModelChoiceField(
         label=_("替换为（仅更新替换时）"), queryset=Device.objects.all(), required=False
     )
+
+
+class ReasonForm(Form):
+    reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CorrectionForm(Form):
+    """A correction of a device's record: the fields as they should be, and why."""
+
+    manufacturer = forms.CharField(label=_("生产厂家"), max_length=100, required=False)
+    model = forms.CharField(label=_("型号"), max_length=100, required=False)
+    purchase_date = forms.DateField(
+        label=_("购置日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    explosion_proof = forms.BooleanField(label=_("防爆型"), required=False)
+    reason = forms.CharField(
+        label=_("更正理由"), widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("原来的信息保留在监管链日志中。"),
+    )  # fmt: skip
+
+    @classmethod
+    def of(cls, device: Device) -> "CorrectionForm":
+        fields = ("manufacturer", "model", "purchase_date", "explosion_proof")
+        return cls(initial={name: getattr(device, name) for name in fields})

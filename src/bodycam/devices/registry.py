@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bodycam.accounts.models import Unit, User
 from bodycam.accounts.roles import Role
+from bodycam.devices import states
 from bodycam.devices.models import (
     Device,
     DeviceEvent,
@@ -88,7 +89,7 @@ def register_device(
 def issue_device(device: Device, officer: User, actor: User | None, override_reason: str = ""):
     """Hand a device to an officer (发放). A device whose latest check failed is issued only
     with the custodian's written reason."""
-    device = Device.objects.select_for_update().get(pk=device.pk)
+    device = states.locked(device)
     current = device.current_issue
     if current is not None:
         raise Refused(
@@ -100,7 +101,7 @@ def issue_device(device: Device, officer: User, actor: User | None, override_rea
         raise Refused(
             _("记录仪 %(serial)s 状态为“%(status)s”，不能发放。"),
             serial=device.serial,
-            status=device.get_status_display(),
+            status=DeviceStatus(device.status).label,
         )
     _require_role(officer, Role.OFFICER, _("%(name)s 不是执法人员，不能领用记录仪。"))
     check = device.latest_check
@@ -117,8 +118,7 @@ def issue_device(device: Device, officer: User, actor: User | None, override_rea
         issued_by=actor,
         override_reason=override_reason.strip() if not_ready else "",
     )
-    device.status = DeviceStatus.ISSUED
-    device.save(update_fields=["status"])
+    states.change_status(device, DeviceStatus.ISSUED)
     record(
         Action.DEVICE_EVENT,
         device,
@@ -134,15 +134,14 @@ def issue_device(device: Device, officer: User, actor: User | None, override_rea
 @transaction.atomic
 def return_device(device: Device, actor: User | None) -> DeviceIssue:
     """Take a device back (归还)."""
-    device = Device.objects.select_for_update().get(pk=device.pk)
+    device = states.locked(device)
     issue = device.current_issue
     if issue is None:
         raise Refused(_("记录仪 %(serial)s 没有发放在外，无需归还。"), serial=device.serial)
     issue.returned_at = timezone.now()
     issue.returned_by = actor
     issue.save(update_fields=["returned_at", "returned_by"])
-    device.status = DeviceStatus.IN_STOCK
-    device.save(update_fields=["status"])
+    states.change_status(device, DeviceStatus.IN_STOCK)
     record(
         Action.DEVICE_EVENT,
         device,
@@ -173,6 +172,12 @@ def record_maintenance(
     kind = MaintenanceKind(kind)
     if not description.strip():
         raise Refused(_("请填写维护说明。"))
+    device = states.locked(device)
+    if device.status in (DeviceStatus.RETIRED, DeviceStatus.LOST):
+        raise Refused(
+            _("记录仪 %(serial)s 状态为“%(state)s”，不能登记维护。"), code="status_not_allowed",
+            http_status=409, serial=device.serial, state=DeviceStatus(device.status).label,
+        )  # fmt: skip
     if kind in STATUS_AFTER and device.current_issue is not None:
         raise Refused(_("记录仪 %(serial)s 正在使用中，请先归还再登记。"), serial=device.serial)
     if kind == MaintenanceKind.REPLACEMENT and (replacement is None or replacement == device):
@@ -186,8 +191,7 @@ def record_maintenance(
         replacement=replacement,
     )
     if kind in STATUS_AFTER:
-        device.status = STATUS_AFTER[kind]
-        device.save(update_fields=["status"])
+        states.change_status(device, STATUS_AFTER[kind])
     record(
         Action.DEVICE_EVENT,
         device,

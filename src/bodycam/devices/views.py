@@ -10,8 +10,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bodycam.accounts.models import Unit, User
-from bodycam.devices import checks, registry
-from bodycam.devices.forms import CheckForm, DeviceForm, IssueForm, MaintenanceForm
+from bodycam.devices import checks, registry, states
+from bodycam.devices.forms import (
+    CheckForm,
+    CorrectionForm,
+    DeviceForm,
+    IssueForm,
+    MaintenanceForm,
+    ReasonForm,
+)
 from bodycam.devices.models import Device, DeviceStatus
 from bodycam.devices.queries import FILTERS, filter_devices
 from bodycam.ledger.history import custody_history
@@ -45,6 +52,7 @@ def device_detail(request: HttpRequest, pk: int) -> HttpResponse:
     device = _device(request, pk, "view")
     check = device.latest_check
     may_issue = Device.objects.restrict(request.user, "issue").filter(pk=pk).exists()
+    may_change = Device.objects.restrict(request.user, "change").filter(pk=pk).exists()
     return render(
         request,
         "devices/detail.html",
@@ -57,6 +65,10 @@ def device_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_check": Device.objects.restrict(request.user, "check").filter(pk=pk).exists(),
             "issue_form": IssueForm() if may_issue else None,
             "maintenance_form": MaintenanceForm(user=request.user) if may_issue else None,
+            "may_change": may_change,
+            "reason_form": ReasonForm(),
+            "correction_form": CorrectionForm.of(device) if may_change else None,
+            "usable": device.status in USABLE,
             "issues": device.issues.select_related("officer", "issued_by", "returned_by"),
             "checks": device.checks.select_related("checked_by")[:20],
             "maintenance": device.maintenance.select_related("recorded_by", "replacement"),
@@ -133,6 +145,44 @@ def device_maintenance(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         _("已登记维护记录。"),
     )
+
+
+# Statuses in which a recorder can go out to film.
+USABLE = (DeviceStatus.IN_STOCK, DeviceStatus.ISSUED)
+
+
+@require_POST
+@login_required
+def device_lost(request: HttpRequest, pk: int) -> HttpResponse:
+    device = _device(request, pk, "change")
+    reason = ReasonForm(request.POST).data.get("reason", "")
+    return _act(request, device, lambda: states.mark_lost(device, reason, request.user),
+                _("已登记遗失。"))  # fmt: skip
+
+
+@require_POST
+@login_required
+def device_found(request: HttpRequest, pk: int) -> HttpResponse:
+    device = _device(request, pk, "change")
+    reason = ReasonForm(request.POST).data.get("reason", "")
+    return _act(request, device, lambda: states.mark_found(device, reason, request.user),
+                _("已登记找回，记录仪回到在库状态。"))  # fmt: skip
+
+
+@require_POST
+@login_required
+def device_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    device = _device(request, pk, "change")
+    form = CorrectionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请检查填写的内容：购置日期应为有效日期，理由必填。"))
+        return redirect("device", pk=pk)
+    changes = dict(form.cleaned_data)
+    reason = changes.pop("reason")
+    return _act(
+        request, device, lambda: states.correct_device(device, reason, request.user, **changes),
+        _("已更正台账信息，原信息保留在监管链日志中。"),
+    )  # fmt: skip
 
 
 @login_required

@@ -1,11 +1,15 @@
 from decimal import Decimal, InvalidOperation
 
 from django.core.management.base import CommandError
+from django.utils.translation import gettext_lazy as _
 
-from bodycam.devices import checks, registry
+from bodycam.devices import checks, registry, states
 from bodycam.devices.imports import apply_device_import, plan_device_import
 from bodycam.devices.lookup import device_by_serial, person
+from bodycam.devices.models import DeviceStatus
 from bodycam.lib.cli import DomainCommand, parse_moment, run_import
+from bodycam.lib.errors import bilingual
+from bodycam.lib.parsing import parse_day
 
 
 class Command(DomainCommand):
@@ -31,10 +35,22 @@ class Command(DomainCommand):
         check.add_argument("--free-gb", required=True, help="剩余存储 GB")
         check.add_argument("--clock", required=True, help="记录仪显示的时间 ISO")
         check.add_argument("--fault", action="store_true", help="记录仪有故障")
+        lost = sub.add_parser("lost", help="登记遗失 / record as lost")
+        lost.add_argument("serial")
+        lost.add_argument("--reason", required=True, help="理由 / why")
+        found = sub.add_parser("found", help="登记找回 / found again")
+        found.add_argument("serial")
+        found.add_argument("--reason", required=True, help="理由 / why")
+        correct = sub.add_parser("correct", help="更正台账信息 / correct the record")
+        correct.add_argument("serial")
+        correct.add_argument("--reason", required=True, help="更正理由 / why")
+        correct.add_argument("--model")
+        correct.add_argument("--manufacturer")
+        correct.add_argument("--purchase-date", help="YYYY-MM-DD")
         load = sub.add_parser("import", help="批量导入台账（默认只预检） / import a ledger")
         load.add_argument("file", help=".xlsx 或 .csv")
         load.add_argument("--apply", action="store_true", help="预检无误后写入 / write it")
-        for command in (add, issue, give_back, check, load):
+        for command in (add, issue, give_back, check, lost, found, correct, load):
             self.add_json_flag(command)
 
     def do_add(self, serial, model, manufacturer, custodian, explosion_proof, **options) -> dict:
@@ -65,6 +81,22 @@ class Command(DomainCommand):
         issue = registry.return_device(device_by_serial(serial), None)
         return {"serial": issue.device.serial, "message": f"已归还 / returned {issue.device}"}
 
+    def do_lost(self, serial, reason, **options) -> dict:
+        device = states.mark_lost(device_by_serial(serial), reason, None)
+        return {"serial": device.serial, "status": device.status, "message": _said(device)}
+
+    def do_found(self, serial, reason, **options) -> dict:
+        device = states.mark_found(device_by_serial(serial), reason, None)
+        return {"serial": device.serial, "status": device.status, "message": _said(device)}
+
+    def do_correct(self, serial, reason, model, manufacturer, purchase_date, **options) -> dict:
+        changes = {"model": model, "manufacturer": manufacturer}
+        changes = {name: value for name, value in changes.items() if value is not None}
+        if purchase_date is not None:
+            changes["purchase_date"] = parse_day(purchase_date)
+        device = states.correct_device(device_by_serial(serial), reason, None, **changes)
+        return {"serial": device.serial, "message": _said(device)}
+
     def do_import(self, file, apply, **options) -> dict:
         result, _devices = run_import(
             file, apply, plan_device_import, apply_device_import, "serial"
@@ -92,3 +124,10 @@ class Command(DomainCommand):
             "clock_offset_seconds": check.clock_offset.total_seconds(),
             "message": f"使用前检查 {verdict}",
         }
+
+
+def _said(device) -> str:
+    return bilingual(SAID, serial=device.serial, state=DeviceStatus(device.status).label)
+
+
+SAID = _("记录仪 %(serial)s：%(state)s")
