@@ -111,3 +111,34 @@ def issued(device, officer, custodian):
     """The device, carried by the officer (JX0227)."""
     registry.issue_device(device, officer, custodian)
     return device
+
+
+@pytest.fixture
+def job_worker(transactional_db):
+    """A background worker taking queued jobs while the test runs (as `bodycam worker`
+    does beside the web server): what a live server's uploads need to be ingested."""
+    import threading
+
+    from django.db import connections
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    stop = threading.Event()
+    # django-tasks-db's own worker loop, minus its signal handlers (a thread cannot have them)
+    worker = Worker(queue_names=["*"], interval=0, batch=True, backend_name="default",
+                    startup_delay=False, max_tasks=None, worker_id="test-worker",
+                    excluded_queue_names=[])  # fmt: skip
+
+    def work() -> None:
+        try:
+            while not stop.is_set():
+                worker.running = True
+                worker.run()
+                stop.wait(0.1)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=work, name="job-worker", daemon=True)
+    thread.start()
+    yield
+    stop.set()
+    thread.join(timeout=60)

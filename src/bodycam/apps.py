@@ -6,3 +6,6 @@ class BodycamConfig(AppConfig):
 
     name = "bodycam"
     verbose_name = "执法音像记录管理系统"
+
+    def ready(self) -> None:
+        from bodycam import checks  # noqa: F401  registers the start-up checks

@@ -245,6 +245,10 @@ CHECK_MAX_CLOCK_OFFSET_SECONDS = env_int("BODYCAM_CHECK_MAX_CLOCK_OFFSET_SECONDS
 UPLOAD_MAX_BYTES = env_int("BODYCAM_UPLOAD_MAX_GB", 64, minimum=1) * 1024**3
 UPLOAD_MAX_CONCURRENT = env_int("BODYCAM_UPLOAD_MAX_CONCURRENT", 8, minimum=1)
 UPLOAD_EXPIRE_HOURS = env_int("BODYCAM_UPLOAD_EXPIRE_HOURS", 72, minimum=1)
+# An upload's ingest claimed longer ago than this died with its worker on another host (the
+# largest upload into slow object storage takes a few hours at most); on the same host a dead
+# worker's claim is taken up at once.
+UPLOAD_INGEST_STALLED_MINUTES = env_int("BODYCAM_UPLOAD_INGEST_STALLED_MINUTES", 360, minimum=1)
 
 # Ingest: how a recorder model's clock is written into its files. "Asia/Shanghai-as-UTC" means
 # Beijing wall-clock time labelled as UTC (common); "utc" means true UTC. Per model:

@@ -9,7 +9,9 @@ from tests import media
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_a_folder_goes_up_with_progress_and_each_file_shows_its_result(live_server, page, tmp_path):
+def test_a_folder_goes_up_with_progress_and_each_file_shows_its_result(
+    live_server, job_worker, page, tmp_path
+):
     call_command("demo", verbosity=0)
     card = tmp_path / "DCIM"
     card.mkdir()

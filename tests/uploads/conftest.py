@@ -10,6 +10,7 @@ import pytest
 from bodycam.accounts.roles import Role
 from tests import media
 from tests.factories import UserFactory, api_key
+from tests.jobs import run_jobs
 
 CLIP_NAME = "TA00716_JX0227_20261120093621.MP4"
 
@@ -85,6 +86,11 @@ class Tus:
             if at + chunk < len(data):
                 assert response.status_code == 204, response.content
         return response
+
+    def finished(self, url: str) -> dict:
+        """The upload's status once a worker has run its queued ingest."""
+        run_jobs()
+        return self.status(url)
 
     def status(self, url: str) -> dict:
         response = self.client.get(urlsplit(url).path, headers=self.auth)

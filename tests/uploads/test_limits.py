@@ -18,7 +18,8 @@ from bodycam.uploads.models import Status, Upload
 from tests.commands import run_bodycam
 from tests.uploads.conftest import sha256
 
-pytestmark = pytest.mark.django_db
+# A real worker runs the queued ingests: it needs committed rows.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_a_name_longer_than_any_display_is_stored_with_its_extension(tus, clip):
@@ -26,7 +27,7 @@ def test_a_name_longer_than_any_display_is_stored_with_its_extension(tus, clip):
     name = "录" * 300 + "_TA00716_JX0227_20261120093621.MP4"
     url = tus.new(len(data), filename=name, sha256=sha256(data))
     assert tus.send(url, data).status_code == 204
-    status = tus.status(url)
+    status = tus.finished(url)
     assert status["status"] == "ingested" and status["result"]["status"] == "stored"
     recording = Recording.objects.get()
     assert recording.sha256 == sha256(data)
@@ -105,6 +106,7 @@ def test_the_real_server_answers_long_metadata_and_chunked_bodies_itself(gunicor
 
 def test_nothing_is_reported_ingested_that_was_not_stored(tus):
     url = tus.new(0)
+    tus.finished(url)
     upload = Upload.objects.get()
     assert upload.status == Status.FAILED and upload.result["status"] == "empty"
     assert tus.status(url)["status"] == "failed"

@@ -79,7 +79,18 @@ def ingest_paths(paths: Iterable[Path], given: Given, store: BlobStore | None = 
         heads.sign_head()
 
 
-def ingest_file(path: Path, given: Given, store: BlobStore) -> IngestResult:
+@dataclass(frozen=True)
+class Known:
+    """Bytes hashed as they arrived (a completed upload, in a private file of ours): they are
+    taken into the store as they lie, never read again to be copied or hashed."""
+
+    sha256: str
+    size: int
+
+
+def ingest_file(
+    path: Path, given: Given, store: BlobStore, known: Known | None = None
+) -> IngestResult:
     """Ingest one file; see the module docstring."""
     shown = str(path)
     if path.is_symlink():
@@ -97,7 +108,7 @@ def ingest_file(path: Path, given: Given, store: BlobStore) -> IngestResult:
     if size == 0:
         return _empty(path, kind, given)
     try:
-        return _store(path, kind, size, given, store)
+        return _store(path, kind, size, given, store, known)
     except StorageFull:
         raise
     except OSError as exc:
@@ -111,23 +122,19 @@ def _empty(path: Path, kind: str, given: Given) -> IngestResult:
     return IngestResult(str(path), Outcome.EMPTY, kind, reason="zero bytes / 零字节")
 
 
-def _store(path: Path, kind: str, size: int, given: Given, store: BlobStore) -> IngestResult:
+def _store(
+    path: Path, kind: str, size: int, given: Given, store: BlobStore, known: Known | None
+) -> IngestResult:
     info = probe(path)  # the container header only: the content is read once, below
-    staging = store.stage(size_hint=size)
-    try:
-        with path.open("rb") as source:
-            sha256, copied = copy_and_hash(source, staging.write)
-    except BaseException:
-        staging.abort()
-        raise
+    sha256, copied, commit, abort = _put(path, size, store, known)
     existing = Recording.objects.filter(sha256=sha256).first()
     if existing is not None:
-        staging.abort()
+        abort()
         return _duplicate(path, kind, existing, given)
     name = read_name(path.name)
     facts = resolve(given, name, info)
     retain = timedelta(days=settings.MINIMUM_RETENTION_DAYS)
-    staging.commit(sha256, (facts.recorded_at or timezone.now()) + retain)
+    commit((facts.recorded_at or timezone.now()) + retain)
     try:
         recording = _register(path, kind, sha256, copied, info, name, facts, given, store)
     except IntegrityError:
@@ -137,6 +144,30 @@ def _store(path: Path, kind: str, size: int, given: Given, store: BlobStore) -> 
         return _duplicate(path, kind, winner, given)  # a concurrent ingest stored them first
     status = Outcome.DAMAGED if info.damaged else Outcome.STORED
     return IngestResult(str(path), status, kind, sha256, copied, recording.pk, info.damage_reason)
+
+
+def _put(path: Path, size: int, store: BlobStore, known: Known | None):
+    """The bytes' hash and size, and how to commit them under it (or drop them): a copy made
+    while hashing, in one read; or, for bytes already hashed, the file itself, unread."""
+    if known is not None:
+        return (
+            known.sha256,
+            known.size,
+            lambda until: store.adopt(path, known.sha256, until),
+            _no_op,
+        )
+    staging = store.stage(size_hint=size)
+    try:
+        with path.open("rb") as source:
+            sha256, copied = copy_and_hash(source, staging.write)
+    except BaseException:
+        staging.abort()
+        raise
+    return sha256, copied, lambda until: staging.commit(sha256, until), staging.abort
+
+
+def _no_op() -> None:
+    return None
 
 
 @transaction.atomic
@@ -187,6 +218,7 @@ def _register(path, kind, sha256, size, info, name, facts, given, store) -> Reco
         recorded_at_raw=recording.recorded_at_raw,
         time_source=recording.time_source,
         review=facts.review_notes,
+        **({"upload": given.upload} if given.upload else {}),
     )
     activity = given.activity or linking.matching_activity(recording)
     how = "given" if given.activity else "matched"

@@ -26,6 +26,7 @@ class Given:
     officer: User | None = None
     activity: object | None = None
     actor: User | None = None
+    upload: str = ""  # the upload the bytes came in, recorded with the ingest
 
 
 @dataclass

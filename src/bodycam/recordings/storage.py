@@ -9,6 +9,7 @@ ledger entry.
 
 from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 from typing import BinaryIO, Protocol
 
 from django.conf import settings
@@ -40,6 +41,11 @@ class BlobStore(Protocol):
 
     def stage(self, size_hint: int | None = None) -> Staging:
         """Start writing a blob; raises StorageFull up front when `size_hint` cannot fit."""
+        ...
+
+    def adopt(self, path: Path, sha256: str, retain_until: datetime | None) -> bool:
+        """Store a complete private file whose SHA-256 is already known (an upload, hashed as
+        it arrived) without hashing it again; False if the key already held these bytes."""
         ...
 
     def exists(self, sha256: str) -> bool: ...

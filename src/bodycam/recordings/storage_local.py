@@ -21,6 +21,7 @@ from typing import BinaryIO, NoReturn
 
 from django.conf import settings
 
+from bodycam.lib.hashing import copy_and_hash
 from bodycam.recordings.storage import StorageFull
 
 KEY_PATTERN = re.compile(r"[0-9a-f]{64}")
@@ -250,6 +251,44 @@ class LocalBlobStore:
     def stage(self, size_hint: int | None = None) -> LocalStaging:
         """Start writing a blob; StorageFull up front if `size_hint` (plus margin) cannot fit."""
         return LocalStaging(self, size_hint)
+
+    def adopt(self, path: Path, sha256: str, retain_until: datetime | None) -> bool:
+        """Take a complete, fsync'd private file whose SHA-256 is known (an upload) into the
+        store without copying it: made read-only and hard-linked into place (its old name is
+        the caller's to remove). On another filesystem it is copied, and hashed as it is, once.
+        False if the key already held these bytes."""
+        final = self.path(sha256)
+        if final.exists():
+            return False
+        path.chmod(0o400)
+        self.make_dirs(final.parent)
+        try:
+            os.link(path, final)
+        except FileExistsError:
+            return False
+        except OSError as exc:
+            if exc.errno != errno.EXDEV:
+                raise
+            return self._copy_in(path, sha256, retain_until)
+        fsync_dir(final.parent)
+        return True
+
+    def _copy_in(self, path: Path, sha256: str, retain_until: datetime | None) -> bool:
+        staging = self.stage(size_hint=path.stat().st_size)
+        try:
+            with path.open("rb") as source:
+                digest, _size = copy_and_hash(source, staging.write)
+        except BaseException:
+            staging.abort()
+            raise
+        if digest != sha256:
+            staging.abort()
+            raise ValueError(f"bytes of {path} changed since they were received")
+        return staging.commit(sha256, retain_until)
+
+    def same_filesystem(self, folder: Path) -> bool:
+        """Whether files in `folder` can be linked into the store (no copy on adopt)."""
+        return folder.stat().st_dev == self.root.stat().st_dev
 
     def exists(self, sha256: str) -> bool:
         """Whether the blob is stored."""

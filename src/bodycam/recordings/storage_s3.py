@@ -170,6 +170,11 @@ class S3BlobStore:
         """Start writing a blob; StorageFull up front if the local staging disk lacks room."""
         return S3Staging(self, size_hint)
 
+    def adopt(self, path: Path, sha256: str, retain_until: datetime | None) -> bool:
+        """Store a complete file whose SHA-256 is known (an upload): streamed once from
+        `path`, which stays where it is; False if the key already held these bytes."""
+        return self.upload(path, object_key(sha256), sha256, lock_until(retain_until))
+
     def upload(self, path: Path, key: str, sha256: str, until: datetime) -> bool:
         """Store the file at `path` under `key`, locked until `until`; False if already there."""
         if (head := self._head(key)) is not None:

@@ -21,6 +21,7 @@ from urllib.parse import urljoin, urlsplit
 VERSION = "1.0.0"
 HASH_CHUNK = 1024 * 1024
 DONE = {"ingested", "failed", "expired", "terminated"}
+POLL_SECONDS = 0.5  # how often the status of a complete upload is asked while it is ingested
 
 
 class Fatal(Exception):
@@ -213,10 +214,16 @@ def sha256_file(path: Path) -> str:
 
 
 def send_file(
-    client: TusClient, path: Path, state: State, chunk_size: int, max_chunks: int | None = None
+    client: TusClient,
+    path: Path,
+    state: State,
+    chunk_size: int,
+    max_chunks: int | None = None,
+    patience: float | None = None,
 ) -> Sent:
     """Upload one file, resuming a remembered upload if the server still has it; returns the
-    server's final JSON status. `max_chunks` stops early (the upload stays resumable)."""
+    server's final JSON status. `max_chunks` stops early (the upload stays resumable);
+    `patience` is how long to wait for the server's ingest (default: by the file's size)."""
     info = path.stat()
     sha256 = sha256_file(path)
     key = State.key(path, info.st_size, info.st_mtime_ns, sha256)
@@ -233,7 +240,7 @@ def send_file(
         offset = _send(client, sent, source, offset, chunk_size, max_chunks, final_timeout)
     if offset is not None and offset < info.st_size:
         return sent  # stopped early on purpose
-    sent.status = wait_for(client, url, final_timeout)
+    sent.status = wait_for(client, url, final_timeout if patience is None else patience)
     if sent.status.get("status") in DONE:
         state.set(key, None)
     return sent
@@ -280,4 +287,4 @@ def wait_for(client: TusClient, url: str, patience: float) -> dict:
         status = client.status(url)
         if status.get("status") in DONE or time.monotonic() > deadline:
             return status
-        client.sleep(1.0)
+        client.sleep(POLL_SECONDS)

@@ -1,32 +1,36 @@
-"""Completion: the last byte arrived; check the client's SHA-256, then the very ingest the
-command line runs (`recordings.ingest.ingest_file`), whose result the upload keeps.
+"""Completion: the last byte arrived. The request that brought it commits the upload as
+complete and queues its ingest in the same transaction, then answers at once (a 64 GiB file
+holds no web thread); a worker runs the very ingest the command line runs
+(`recordings.ingest.ingest_file`) and the upload keeps its result.
 
-The client-declared SHA-256 (metadata `sha256`) must be known before the ingest stores
-anything, so the bytes are hashed as they arrive: each PATCH continues a running SHA-256 held
-in the serving process (`partial.RunningHashes`). hashlib's state cannot be saved to disk, so
-when a PATCH lands in a process without it (another web worker, a restart: a resumed upload)
-the running hash is abandoned and the complete file is hashed here instead, in ONE extra read.
-Hashing the prefix again at every such PATCH could read it many times; this bounds the extra
-work at one read, and the usual case (one client connection, one process) reads nothing twice.
-Without a declared sha256 nothing is hashed here at all: the ingest hashes while it copies.
+The bytes are hashed once, as they arrive: each PATCH continues a running SHA-256 held in the
+serving process (`partial.RunningHashes`), and the request that completes the upload stores the
+digest on it. A client-declared SHA-256 (metadata `sha256`) is then checked at once (460). When
+the last PATCH lands in a process without the running hash (another web worker, a restart),
+the worker hashes the complete file instead, in ONE read. On local storage the file, already
+fsync'd, is hard-linked into the blob store (no copy); on S3 it is streamed once.
 
-The complete file is renamed (not copied) to `uploads/<id>/<original name>`, because ingest
-reads the recorder's naming convention from the file name; after the ingest the bytes live
-in blob storage and the server's copy is removed. A crash during the ingest leaves the upload
-`complete` with its file in place; `tasks.sweep_expired_uploads` finishes it later (ingest is
-idempotent: the same bytes are recognised, never stored twice).
+A worker killed mid-ingest leaves the upload complete and claimed by a dead process; the next
+worker to start (or the hourly sweep) takes it up again. Ingest is idempotent: the same bytes
+are recognised, never stored twice, and the upload still ends with its one recording.
 """
 
 import logging
+import os
+import socket
+from datetime import timedelta
 from pathlib import Path
+from uuid import UUID
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from bodycam.devices.lookup import device_by_serial, person
+from bodycam.ledger.models import Action, LedgerEntry
 from bodycam.lib.errors import Refused
 from bodycam.lib.hashing import sha256_of
-from bodycam.recordings.ingest import Outcome, ingest_file
+from bodycam.recordings.ingest import Known, Outcome, ingest_file
 from bodycam.recordings.naming import display_name
 from bodycam.recordings.resolution import Given
 from bodycam.recordings.storage import StorageFull, blob_store
@@ -35,48 +39,112 @@ from bodycam.uploads.models import Status, Upload
 from bodycam.uploads.tus import CHECKSUM_MISMATCH, TusError
 
 log = logging.getLogger(__name__)
-# Outcomes after which the bytes are in blob storage (now or from before).
-STORED = {Outcome.STORED, Outcome.DUPLICATE, Outcome.DAMAGED}
 CHECKSUM_ERROR = "校验值不符 / checksum mismatch"
 LOST_ERROR = "上传的数据已丢失，请重新上传 / the uploaded bytes are lost; upload again"
+# Outcomes after which the bytes are in blob storage (now or from before).
+STORED = {Outcome.STORED, Outcome.DUPLICATE, Outcome.DAMAGED}
 
 
-def finish(upload: Upload) -> Upload:
-    """Verify and ingest a complete upload; returns it with status ingested or failed.
-    Anything unexpected (the database or storage away) propagates and leaves it complete."""
+def this_worker() -> str:
+    """Who claims an ingest: host and process."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def complete(upload: Upload, running) -> None:
+    """The last byte is in (called inside the transaction that records it): keep the hash of
+    the bytes as they arrived, fail a wrong declared checksum now, else queue the ingest."""
+    from bodycam.uploads.tasks import ingest_upload
+
+    upload.status = Status.COMPLETE
+    upload.completed_at = timezone.now()
+    upload.sha256 = running.hexdigest() if running is not None else ""
     declared = upload.metadata.get("sha256")
-    running = partial.running.pop(upload.pk, upload.length)
+    if declared and upload.sha256 and declared != upload.sha256:
+        upload.status, upload.error = Status.FAILED, CHECKSUM_ERROR
+        transaction.on_commit(lambda: partial.remove(upload.pk))
+        return
+    ingest_upload.enqueue(str(upload.pk))
+
+
+def claim(pk: UUID) -> Upload | None:
+    """Take a complete upload for ingest; None if it is done, or another live worker has it."""
+    with transaction.atomic():
+        upload = Upload.objects.select_for_update().filter(pk=pk).first()
+        if upload is None or upload.status != Status.COMPLETE:
+            return None
+        if upload.claimed_by and not _stalled(upload):
+            return None
+        upload.claimed_by, upload.claimed_at = this_worker(), timezone.now()
+        upload.save(update_fields=["claimed_by", "claimed_at"])
+    return Upload.objects.select_related("owner").get(pk=pk)
+
+
+def _stalled(upload: Upload) -> bool:
+    """A claim whose worker is gone: a dead process on this host, or a claim older than any
+    ingest takes."""
+    host, _colon, pid = upload.claimed_by.rpartition(":")
+    if host == socket.gethostname() and pid.isdigit() and not _alive(int(pid)):
+        return True
+    limit = timedelta(minutes=settings.UPLOAD_INGEST_STALLED_MINUTES)
+    return upload.claimed_at is not None and upload.claimed_at < timezone.now() - limit
+
+
+def _alive(pid: int) -> bool:
     try:
-        if declared and _digest(upload, running) != declared:
-            return _conclude(upload, Status.FAILED, error=CHECKSUM_ERROR)
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def finish(pk: UUID) -> Upload | None:
+    """Verify and ingest a complete upload (the job's work); returns it ingested or failed,
+    None if it was not ours to do. Anything unexpected (the database or storage away)
+    propagates and leaves it complete, to be taken up again."""
+    upload = claim(pk)
+    if upload is None:
+        return None
+    try:
         path = _complete_file(upload)
+        digest = upload.sha256 or _hash_once(path)
     except FileNotFoundError:  # removed by hand, or a disk replaced: nothing left to ingest
         return _conclude(upload, Status.FAILED, error=LOST_ERROR)
+    declared = upload.metadata.get("sha256")
+    if declared and digest != declared:
+        return _conclude(upload, Status.FAILED, error=CHECKSUM_ERROR)
     try:
-        result = ingest_file(path, _given(upload), blob_store())
+        result = ingest_file(path, _given(upload), blob_store(), Known(digest, upload.length))
     except StorageFull as full:
         return _conclude(upload, Status.FAILED, error=str(full))
     outcome = result.as_dict()
     outcome["path"] = display_name(upload.filename)  # the client's name, not our disk's
+    if result.status == Outcome.DUPLICATE and _ours(upload, result.recording_id):
+        outcome["status"] = Outcome.STORED  # stored by this very upload before a crash
     if result.status not in STORED:  # never "ingested" for bytes that were not kept
         return _conclude(upload, Status.FAILED, outcome, error=result.reason)
     return _conclude(upload, Status.INGESTED, outcome)
 
 
-def _digest(upload: Upload, running) -> str:
-    if running is not None:
-        return running.hexdigest()
-    path = partial.part_path(upload.pk)
-    if not path.exists():  # promoted by an earlier, interrupted completion
-        path = partial.completed_path(upload.pk, upload.filename)
+def _hash_once(path: Path) -> str:
+    """The upload moved between processes: its running hash is gone; one read makes it."""
     with path.open("rb") as source:
         return sha256_of(source)[0]
+
+
+def _ours(upload: Upload, recording_id: int | None) -> bool:
+    """Whether the recording was ingested from this very upload (its ingest entry says so)."""
+    entries = LedgerEntry.objects.filter(
+        action=Action.INGEST, subject_kind="recording", subject_id=str(recording_id)
+    )
+    return entries.filter(payload_json__contains=f'"upload":"{upload.pk}"').exists()
 
 
 def _complete_file(upload: Upload) -> Path:
     final = partial.completed_path(upload.pk, upload.filename)
     if not partial.part_path(upload.pk).exists() and final.exists():
-        return final
+        return final  # promoted by an interrupted run
     return partial.promote(upload.pk, upload.filename)
 
 
@@ -85,6 +153,7 @@ def _given(upload: Upload) -> Given:
     creation; an unknown one now is left to the ingest's own resolution and review)."""
     return Given(
         actor=upload.owner,
+        upload=str(upload.pk),
         device=_known(device_by_serial, upload.metadata.get("device")),
         officer=_known(person, upload.metadata.get("officer")),
     )
@@ -110,35 +179,23 @@ def _conclude(upload: Upload, status: str, result: dict | None = None, error: st
     return upload
 
 
-def resume_stalled(older_than) -> int:
-    """Finish uploads left complete by a crash before `older_than`; returns how many."""
+def resume_stalled() -> int:
+    """Queue again the ingest of complete uploads whose worker died; returns how many."""
+    from bodycam.uploads.tasks import ingest_upload
+
     count = 0
-    stalled = Upload.objects.filter(status=Status.COMPLETE, completed_at__lt=older_than)
-    for pk in stalled.values_list("pk", flat=True):
-        with transaction.atomic():
-            claimed = Upload.objects.filter(
-                pk=pk, status=Status.COMPLETE, completed_at__lt=older_than
-            ).update(completed_at=timezone.now())  # another sweeper skips it now
-        if claimed:
-            try:
-                finish(Upload.objects.select_related("owner").get(pk=pk))
-            except Exception:  # storage or database still away: try again next time
-                log.exception("finishing upload %s failed", pk)
-                continue
+    claimed = Upload.objects.filter(status=Status.COMPLETE).exclude(claimed_by="")
+    for upload in claimed.only("pk", "claimed_by", "claimed_at"):
+        if _stalled(upload):
+            with transaction.atomic():
+                ingest_upload.enqueue(str(upload.pk))
             count += 1
     return count
 
 
 def refusal(upload: Upload) -> TusError | None:
-    """How the last PATCH reports a failed completion: 460 for the declared checksum, 410
-    for lost bytes, 507 when storage was full (the one other failure without an ingest
-    result); None when the ingest ran (its result tells how it went)."""
-    if upload.status != Status.FAILED:
-        return None
-    if upload.error == CHECKSUM_ERROR:
+    """How the last PATCH reports a failed completion: 460 for the declared checksum; None
+    when the upload is complete (its ingest queued) or ingested."""
+    if upload.status == Status.FAILED and upload.error == CHECKSUM_ERROR:
         return TusError(CHECKSUM_MISMATCH, CHECKSUM_ERROR)
-    if upload.error == LOST_ERROR:
-        return TusError(410, LOST_ERROR)
-    if upload.result is None:
-        return TusError(507, upload.error)
     return None

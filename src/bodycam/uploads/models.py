@@ -19,7 +19,13 @@ class Status(models.TextChoices):
 
 class Upload(models.Model):
     """A file on its way in. `metadata` holds the decoded Upload-Metadata (filename, sha256,
-    device, officer, …); `result` the ingest's outcome (IngestResult as a dict)."""
+    device, officer, …); `result` the ingest's outcome (IngestResult as a dict).
+
+    receiving --last byte--> complete (its ingest queued in the same transaction)
+    complete --ingest job--> ingested | failed;  receiving --> expired | terminated
+    `sha256` is the hash of the bytes as they arrived, when the process that received the last
+    byte saw them all; `claimed_by`/`claimed_at` name the worker running the ingest.
+    """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     owner = models.ForeignKey(
@@ -34,6 +40,9 @@ class Upload(models.Model):
     completed_at = models.DateTimeField(null=True, blank=True)
     result = models.JSONField(null=True, blank=True)
     error = models.TextField(blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    claimed_by = models.CharField(max_length=120, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("上传")

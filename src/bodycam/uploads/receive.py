@@ -19,7 +19,7 @@ from bodycam.devices.lookup import device_by_serial, person
 from bodycam.lib.errors import Refused
 from bodycam.lib.hashing import CHUNK
 from bodycam.recordings.probe import kind_of
-from bodycam.uploads import partial
+from bodycam.uploads import completion, partial
 from bodycam.uploads.models import Status, Upload
 from bodycam.uploads.tus import CHECKSUM_MISMATCH, TusError
 
@@ -58,14 +58,12 @@ def create_upload(owner: User, length: int, metadata: dict[str, str]) -> Upload:
                 Retry_After="60",
             )
         upload = Upload.objects.create(
-            owner=owner,
-            length=length,
-            metadata=metadata,
-            expires_at=expiry(),
-            status=Status.COMPLETE if length == 0 else Status.RECEIVING,
-            completed_at=timezone.now() if length == 0 else None,
+            owner=owner, length=length, metadata=metadata, expires_at=expiry()
         )
         partial.create(upload.pk)
+        if length == 0:  # nothing to PATCH: complete at once
+            completion.complete(upload, hashlib.sha256())
+            upload.save()
     return upload
 
 
@@ -159,12 +157,13 @@ def append(
         with partial.locked(upload.pk) as fd:
             upload.refresh_from_db()
             _receivable(upload, offset)
-            want_hash = bool(upload.metadata.get("sha256"))
-            running = partial.running.resume(upload.pk, offset) if want_hash else None
+            running = partial.running.resume(upload.pk, offset)
             received = _write(fd, upload, offset, read, checksum, running)
-            upload = _commit(upload.pk, offset, received)
-            if running is not None:
+            upload = _commit(upload.pk, offset, received, running)
+            if upload.status == Status.RECEIVING and running is not None:
                 partial.running.keep(upload.pk, upload.offset, running)
+            elif upload.status != Status.RECEIVING:
+                partial.running.pop(upload.pk, upload.offset)  # its digest is on the row now
     except partial.Busy:
         raise TusError(409, "另一个请求正在写入此上传 / another request is writing") from None
     except FileNotFoundError:
@@ -245,14 +244,17 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view) :]
 
 
-def _commit(pk: UUID, offset: int, received: int) -> Upload:
+def _commit(pk: UUID, offset: int, received: int, running) -> Upload:
+    """The new offset; with the last byte, the upload complete and its ingest queued, in
+    one transaction (completion.complete)."""
     with transaction.atomic():
         upload = Upload.objects.select_for_update().get(pk=pk)
         _receivable(upload, offset)  # terminated or expired meanwhile: the bytes are dropped
         upload.offset = offset + received
         upload.expires_at = expiry()
         if upload.offset == upload.length:
-            upload.status = Status.COMPLETE
-            upload.completed_at = timezone.now()
-        upload.save(update_fields=["offset", "expires_at", "status", "completed_at"])
+            completion.complete(upload, running)
+        upload.save(
+            update_fields=["offset", "expires_at", "status", "completed_at", "sha256", "error"]
+        )
     return upload

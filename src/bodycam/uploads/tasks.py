@@ -1,6 +1,5 @@
 """Periodic upload housekeeping, run by the job worker."""
 
-from datetime import timedelta
 from uuid import UUID
 
 from django.utils import timezone
@@ -9,10 +8,14 @@ from django_tasks import task
 from bodycam.uploads import completion, partial, receive
 from bodycam.uploads.models import Status, Upload
 
-# A completion still unfinished after this long died with its process (an ingest of the
-# largest upload into slow object storage takes a few hours at most).
-STALLED_AFTER = timedelta(hours=6)
 LIVE = (Status.RECEIVING, Status.COMPLETE)
+
+
+@task()
+def ingest_upload(upload_id: str) -> dict:
+    """Ingest a complete upload (completion.finish); its outcome is kept on the upload."""
+    upload = completion.finish(UUID(upload_id))
+    return {"status": upload.status if upload else "not ours"}
 
 
 @task()
@@ -22,7 +25,7 @@ def sweep_expired_uploads() -> dict:
     due = Upload.objects.filter(status=Status.RECEIVING, expires_at__lte=timezone.now())
     expired = sum(receive.expire(pk) for pk in due.values_list("pk", flat=True))
     leftovers = _orphans()
-    resumed = completion.resume_stalled(timezone.now() - STALLED_AFTER)
+    resumed = completion.resume_stalled()
     return {"expired": expired, "orphans": leftovers, "resumed": resumed}
 
 

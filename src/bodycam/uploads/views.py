@@ -103,9 +103,7 @@ def _create(request: HttpRequest, user, _pk: None) -> HttpResponse:
     upload = receive.create_upload(user, length, metadata)
     location = request.build_absolute_uri(reverse("tus-upload", args=[upload.pk]))
     headers = {"Location": location, "Upload_Offset": "0"}
-    if upload.status == Status.COMPLETE:  # zero bytes: nothing to PATCH
-        completion.finish(upload)
-    else:
+    if upload.status == Status.RECEIVING:
         headers["Upload_Expires"] = tus.http_date(upload.expires_at)
     return tus.response(201, **headers)
 
@@ -132,8 +130,7 @@ def _patch(request: HttpRequest, user, pk: UUID) -> HttpResponse:
     declared = tus.content_length(request.META.get("CONTENT_LENGTH"))
     # request.read, never request.body: a PATCH body may be gigabytes
     upload = receive.append(upload, offset, declared, request.read, checksum)
-    if upload.status == Status.COMPLETE:
-        upload = completion.finish(upload)
+    if upload.status != Status.RECEIVING:  # the last byte: its ingest is queued; GET tells
         refusal = completion.refusal(upload)
         if refusal is not None:
             raise refusal

@@ -4,6 +4,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from bodycam import schedule
+from bodycam.uploads import completion
 
 
 class Command(BaseCommand):
@@ -19,6 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=1.0)
 
     def handle(self, *args, until_idle: bool, queues: str, interval: float, **options) -> None:
+        completion.resume_stalled()  # ingests a killed worker left half-done
         stop = threading.Event()
         if not until_idle:
             threading.Thread(target=schedule.run_forever, args=(stop,), daemon=True).start()
