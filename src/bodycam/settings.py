@@ -206,6 +206,10 @@ LEDGER_SIGNING_KEY_FILE = env_str("BODYCAM_LEDGER_SIGNING_KEY_FILE", "") or None
 # How often the worker signs a new checkpoint and re-verifies everything (seconds).
 LEDGER_SIGN_INTERVAL = env_int("BODYCAM_LEDGER_SIGN_INTERVAL", 300, minimum=10)
 FIXITY_INTERVAL = env_int("BODYCAM_FIXITY_INTERVAL", 24 * 3600, minimum=60)
+# Each fixity run re-hashes at most this many GiB, never-verified originals first; every
+# original should come round within the cycle (the ledger page says if the budget is short).
+FIXITY_BYTES_PER_RUN = env_int("BODYCAM_FIXITY_GB_PER_RUN", 2048, minimum=1) * 1024**3
+FIXITY_CYCLE_DAYS = env_int("BODYCAM_FIXITY_CYCLE_DAYS", 90, minimum=1)
 
 # Blob storage for originals and derived copies: local files by default, or S3-compatible
 # object storage with Object Lock in compliance mode.

@@ -18,6 +18,12 @@ from bodycam.lib.b64 import b64
 from bodycam.lib.errors import Refused
 
 
+def cycle_progress() -> dict | None:
+    """The fixity cycle's progress, where the recordings app provides it."""
+    progress = integrity.EXTRA_PROGRESS.get("blobs")
+    return progress() if progress else None
+
+
 @permission_required("ledger.view_all_entries")
 def ledger_browser(request: HttpRequest) -> HttpResponse:
     entries = LedgerEntry.objects.restrict(request.user).order_by("-seq")
@@ -41,6 +47,7 @@ def ledger_browser(request: HttpRequest) -> HttpResponse:
             "verifier_key": heads.verifier_key(),
             "public_key_pem": heads.public_key_pem(),
             "last_check": integrity.last_run(),
+            "fixity": cycle_progress(),
         },
     )
 

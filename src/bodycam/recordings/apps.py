@@ -16,6 +16,7 @@ class RecordingsConfig(AppConfig):
         from bodycam.recordings import fixity
 
         integrity.EXTRA_CHECKS["blobs"] = fixity.check_blobs
+        integrity.EXTRA_PROGRESS["blobs"] = fixity.progress
         post_migrate.connect(prepare_storage, sender=self)
 
 

@@ -106,6 +106,10 @@ class Recording(models.Model):
         on_delete=models.PROTECT, related_name="recordings",
     )  # fmt: skip
 
+    # Fixity: when the original was last re-hashed, and what was wrong then ("" if nothing).
+    verified_at = models.DateTimeField(_("最近核验时间"), null=True, blank=True)
+    fixity_problem = models.CharField(_("核验发现的问题"), max_length=300, blank=True)
+
     objects = RecordingQuerySet.as_manager()
 
     class Meta:
@@ -120,6 +124,7 @@ class Recording(models.Model):
                 condition=Q(activity__isnull=True),
                 name="recording_unlinked",
             ),
+            models.Index(fields=["verified_at", "id"], name="recording_fixity_order"),
         ]
         permissions = [("ingest_recording", "Ingest recordings")]
 

@@ -308,14 +308,26 @@ class LocalBlobStore:
         except FileNotFoundError:
             raise missing(sha256) from None
 
-    def keys(self) -> Iterator[str]:
-        """Every committed key, in sorted order."""
+    def keys(self, prefix: str = "") -> Iterator[str]:
+        """Every committed key (those starting with the hex `prefix`), in sorted order."""
         for first in _hex_dirs(self.root):
+            if not first.name.startswith(prefix[:2]):
+                continue
             for second in _hex_dirs(first):
-                prefix = first.name + second.name
+                fan_out = first.name + second.name
+                if not (fan_out.startswith(prefix[:4]) or prefix.startswith(fan_out)):
+                    continue
                 for name in sorted(entry.name for entry in os.scandir(second)):
-                    if KEY_PATTERN.fullmatch(name) and name.startswith(prefix):
+                    valid = KEY_PATTERN.fullmatch(name) and name.startswith(fan_out)
+                    if valid and name.startswith(prefix):
                         yield name
+
+    def age_seconds(self, sha256: str) -> float:
+        """How long ago the blob was stored."""
+        try:
+            return time.time() - self.path(sha256).stat().st_mtime
+        except FileNotFoundError:
+            raise missing(sha256) from None
 
     def sweep(self) -> int:
         """Remove staging files of crashed writers; returns how many."""

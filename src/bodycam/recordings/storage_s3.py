@@ -325,17 +325,24 @@ class S3BlobStore:
             raise missing(sha256)
         return head.get("ObjectLockMode"), head.get("ObjectLockRetainUntilDate")
 
-    def keys(self) -> Iterator[str]:
-        """Every committed key, in the server's (lexicographic) order."""
+    def keys(self, prefix: str = "") -> Iterator[str]:
+        """Every committed key (those starting with the hex `prefix`), in lexicographic order."""
         pages = self.client.get_paginator("list_objects_v2").paginate(
-            Bucket=self.bucket, Prefix=PREFIX
+            Bucket=self.bucket, Prefix=PREFIX + (f"{prefix[:2]}/" if len(prefix) >= 2 else "")
         )
         for page in pages:
             for item in page.get("Contents", []):
                 name = item["Key"].rsplit("/", 1)[-1]
                 with contextlib.suppress(ValueError):
-                    if object_key(name) == item["Key"]:
+                    if object_key(name) == item["Key"] and name.startswith(prefix):
                         yield name
+
+    def age_seconds(self, sha256: str) -> float:
+        """How long ago the blob was stored."""
+        head = self._head(object_key(sha256))
+        if head is None:
+            raise missing(sha256)
+        return (datetime.now(UTC) - head["LastModified"]).total_seconds()
 
     # -- housekeeping -------------------------------------------------------------------------
 

@@ -6,13 +6,19 @@ from bodycam.ledger.management.commands.ledger import print_report
 
 class Command(BaseCommand):
     help = (
-        "核验监管链日志和全部存储的原始记录（不修复、不删除任何东西）。 / Verify the ledger and "
-        "every stored original (nothing is repaired or deleted)."
+        "核验监管链日志和到期的原始文件（--all 全部；不修复、不删除任何东西）。 / Verify the "
+        "ledger and the originals due (--all: every one; nothing is repaired or deleted)."
     )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--json", dest="as_json", action="store_true")
+        parser.add_argument(
+            "--all", dest="everything", action="store_true",
+            help="核验全部原始文件（默认只核验到期的） / every original, not only those due",
+        )  # fmt: skip
 
-    def handle(self, *args, as_json: bool, **options) -> None:
-        report = integrity.run_check(include_blobs=True, trigger="bodycam verify")
+    def handle(self, *args, as_json: bool, everything: bool, **options) -> None:
+        report = integrity.run_check(
+            include_blobs=True, trigger="bodycam verify", everything=everything
+        )
         print_report(self, report, as_json)
