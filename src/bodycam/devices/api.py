@@ -174,25 +174,24 @@ class DeviceViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         check = checks.record_check(device, reading, request.user)
         return Response(CheckSerializer(check).data, status=status.HTTP_201_CREATED)
 
+    def _with_reason(self, request: Request, change) -> Response:
+        device = self.get_object()
+        body = ReasonRequest(data=request.data)
+        body.is_valid(raise_exception=True)
+        device = change(device, body.validated_data["reason"], request.user)
+        return Response(DeviceSerializer(device).data)
+
     @extend_schema(request=ReasonRequest, responses=DeviceSerializer)
     @action(detail=True, methods=["post"])
     def lost(self, request: Request, **kwargs) -> Response:
         """Record the device as lost, with the reason (its custodian)."""
-        device = self.get_object()
-        body = ReasonRequest(data=request.data)
-        body.is_valid(raise_exception=True)
-        device = states.mark_lost(device, body.validated_data["reason"], request.user)
-        return Response(DeviceSerializer(device).data)
+        return self._with_reason(request, states.mark_lost)
 
     @extend_schema(request=ReasonRequest, responses=DeviceSerializer)
     @action(detail=True, methods=["post"])
     def found(self, request: Request, **kwargs) -> Response:
         """A lost device is found again: back in stock, with the reason."""
-        device = self.get_object()
-        body = ReasonRequest(data=request.data)
-        body.is_valid(raise_exception=True)
-        device = states.mark_found(device, body.validated_data["reason"], request.user)
-        return Response(DeviceSerializer(device).data)
+        return self._with_reason(request, states.mark_found)
 
     @extend_schema(request=CorrectionRequest, responses=DeviceSerializer)
     @action(detail=True, methods=["post"])

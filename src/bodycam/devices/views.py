@@ -151,22 +151,22 @@ def device_maintenance(request: HttpRequest, pk: int) -> HttpResponse:
 USABLE = (DeviceStatus.IN_STOCK, DeviceStatus.ISSUED)
 
 
+def _with_reason(request: HttpRequest, pk: int, change, done: str) -> HttpResponse:
+    device = _device(request, pk, "change")
+    reason = ReasonForm(request.POST).data.get("reason", "")
+    return _act(request, device, lambda: change(device, reason, request.user), done)
+
+
 @require_POST
 @login_required
 def device_lost(request: HttpRequest, pk: int) -> HttpResponse:
-    device = _device(request, pk, "change")
-    reason = ReasonForm(request.POST).data.get("reason", "")
-    return _act(request, device, lambda: states.mark_lost(device, reason, request.user),
-                _("已登记遗失。"))  # fmt: skip
+    return _with_reason(request, pk, states.mark_lost, _("已登记遗失。"))
 
 
 @require_POST
 @login_required
 def device_found(request: HttpRequest, pk: int) -> HttpResponse:
-    device = _device(request, pk, "change")
-    reason = ReasonForm(request.POST).data.get("reason", "")
-    return _act(request, device, lambda: states.mark_found(device, reason, request.user),
-                _("已登记找回，记录仪回到在库状态。"))  # fmt: skip
+    return _with_reason(request, pk, states.mark_found, _("已登记找回，记录仪回到在库状态。"))
 
 
 @require_POST

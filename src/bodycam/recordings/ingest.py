@@ -21,13 +21,12 @@ from django.utils.translation import gettext_lazy as _
 from bodycam.ledger import heads
 from bodycam.ledger.entries import Subject, record
 from bodycam.ledger.models import Action
-from bodycam.lib.hashing import copy_and_hash
 from bodycam.recordings import jobs, linking
 from bodycam.recordings.models import Condition, Recording
 from bodycam.recordings.naming import display_name, read_name
 from bodycam.recordings.probe import kind_of, probe
 from bodycam.recordings.resolution import Given, resolve
-from bodycam.recordings.storage import BlobStore, StorageFull, blob_store
+from bodycam.recordings.storage import BlobStore, StorageFull, blob_store, copy_in
 
 
 class Outcome(models.TextChoices):
@@ -156,13 +155,7 @@ def _put(path: Path, size: int, store: BlobStore, known: Known | None):
             lambda until: store.adopt(path, known.sha256, until),
             _no_op,
         )
-    staging = store.stage(size_hint=size)
-    try:
-        with path.open("rb") as source:
-            sha256, copied = copy_and_hash(source, staging.write)
-    except BaseException:
-        staging.abort()
-        raise
+    staging, sha256, copied = copy_in(store, path, size)
     return sha256, copied, lambda until: staging.commit(sha256, until), staging.abort
 
 

@@ -15,11 +15,10 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from bodycam.lib.hashing import copy_and_hash
 from bodycam.recordings import proxies
 from bodycam.recordings.models import DerivedCopy, DerivedKind, Kind, Recording
 from bodycam.recordings.probe import probe
-from bodycam.recordings.storage import blob_store
+from bodycam.recordings.storage import blob_store, copy_in
 
 UNAVAILABLE = "unavailable"
 
@@ -147,11 +146,8 @@ def _make(recording: Recording, kind: str, make: Callable, original: Path, work:
 
 
 def _store(path: Path) -> tuple[str, int]:
-    store = blob_store()
-    staging = store.stage(size_hint=path.stat().st_size)
+    staging, sha256, size = copy_in(blob_store(), path, path.stat().st_size)
     try:
-        with path.open("rb") as source:
-            sha256, size = copy_and_hash(source, staging.write)
         staging.commit(sha256, None)
     except BaseException:
         staging.abort()

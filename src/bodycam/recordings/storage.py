@@ -73,3 +73,18 @@ def blob_store() -> BlobStore:
     """The configured store (BODYCAM_BLOB_BACKEND: local or s3)."""
     backend = settings.BLOB_BACKENDS[settings.BLOB_BACKEND]
     return import_string(backend)()
+
+
+def copy_in(store: BlobStore, path: Path, size_hint: int | None = None) -> tuple[Staging, str, int]:
+    """Copy a file into a new staging of `store` while hashing it, in one read: (the staging,
+    to commit or abort, the SHA-256, the size). A failed copy aborts the staging."""
+    from bodycam.lib.hashing import copy_and_hash
+
+    staging = store.stage(size_hint=size_hint)
+    try:
+        with path.open("rb") as source:
+            sha256, size = copy_and_hash(source, staging.write)
+    except BaseException:
+        staging.abort()
+        raise
+    return staging, sha256, size

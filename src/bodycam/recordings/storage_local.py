@@ -21,8 +21,7 @@ from typing import BinaryIO, NoReturn
 
 from django.conf import settings
 
-from bodycam.lib.hashing import copy_and_hash
-from bodycam.recordings.storage import StorageFull
+from bodycam.recordings.storage import StorageFull, copy_in
 
 KEY_PATTERN = re.compile(r"[0-9a-f]{64}")
 STAGING_NAME = re.compile(r"([0-9]+)-[0-9a-f]{32}\.part")
@@ -274,13 +273,7 @@ class LocalBlobStore:
         return True
 
     def _copy_in(self, path: Path, sha256: str, retain_until: datetime | None) -> bool:
-        staging = self.stage(size_hint=path.stat().st_size)
-        try:
-            with path.open("rb") as source:
-                digest, _size = copy_and_hash(source, staging.write)
-        except BaseException:
-            staging.abort()
-            raise
+        staging, digest, _size = copy_in(self, path, path.stat().st_size)
         if digest != sha256:
             staging.abort()
             raise ValueError(f"bytes of {path} changed since they were received")
