@@ -87,6 +87,12 @@ class Tus:
                 assert response.status_code == 204, response.content
         return response
 
+    def in_english(self) -> "Tus":
+        """The same client asking for English answers (Accept-Language: en)."""
+        english = Tus(self.client)
+        english.auth = {**self.auth, "Accept-Language": "en"}
+        return english
+
     def finished(self, url: str) -> dict:
         """The upload's status once a worker has run its queued ingest."""
         run_jobs()
@@ -101,3 +107,15 @@ class Tus:
 @pytest.fixture
 def tus(client, token):
     return Tus(client, token)
+
+
+def refused_in_both(send, status: int) -> tuple[str, str]:
+    """A refusal asked for by a Chinese and by an English client (send(tus) with each):
+    the same status, the reason in each one's language. Returns both texts."""
+    from tests.api import CHINESE
+
+    chinese, english = send("zh"), send("en")
+    assert chinese.status_code == english.status_code == status, chinese.content
+    zh, en = chinese.content.decode(), english.content.decode()
+    assert CHINESE.search(zh) and zh != en and not CHINESE.search(en), (zh, en)
+    return zh, en

@@ -108,9 +108,9 @@ def test_a_declared_hash_that_does_not_match_fails_and_stores_nothing(tus, clip)
     data = clip.read_bytes()
     url = tus.new(len(data), sha256=sha256(b"another file"))
     last = tus.send(url, data)
-    assert last.status_code == 460 and "校验值不符 / checksum mismatch" in last.content.decode()
+    assert last.status_code == 460 and "校验值与声明的 sha256 不符" in last.content.decode()
     status = tus.status(url)
-    assert (status["status"], status["error"]) == ("failed", "校验值不符 / checksum mismatch")
+    assert status["status"] == "failed" and "校验值与声明的 sha256 不符" in status["error"]
     assert not Recording.objects.exists()
     assert not LedgerEntry.objects.filter(action=Action.INGEST).exists()
     assert list(blob_store().keys()) == []
@@ -177,7 +177,9 @@ def test_full_storage_fails_the_upload_and_says_so(tus, clip, monkeypatch):
     url = tus.new(len(data))
     assert tus.send(url, data, chunk=len(data)).status_code == 204
     status = tus.finished(url)
-    assert status["status"] == "failed" and "storage full" in status["error"]
+    assert status["status"] == "failed" and "存储空间不足" in status["error"]
+    english = tus.in_english().status(url)
+    assert "Not enough space" in english["error"]
     assert _no_bytes_left(url)
 
 

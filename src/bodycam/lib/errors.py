@@ -47,3 +47,22 @@ class Refused(Exception):
 def bilingual(message: str | Promise, **params: Any) -> str:
     """A catalogue message in Chinese and English, for the command line and logs."""
     return Refused(message, **params).bilingual()
+
+
+def msgid(message: str | Promise) -> str:
+    """The catalogue id of a lazy message (the Chinese original), to store and translate
+    later with gettext where it is shown."""
+    with translation.override("zh-hans"):
+        return str(message)
+
+
+def bilingual_id(message_id: str) -> str:
+    """A stored catalogue message id ("" stays "") in Chinese and English, for the command
+    line; text that is no message id is printed as it is."""
+    if not message_id:
+        return ""
+    with translation.override("zh-hans"):
+        chinese = translation.gettext(message_id)
+    with translation.override("en"):
+        english = translation.gettext(message_id)
+    return chinese if chinese == english else f"{chinese} / {english}"

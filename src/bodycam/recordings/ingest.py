@@ -6,6 +6,7 @@ follow-up job. A crash at any point leaves the whole recording or nothing visibl
 the same ingest again finishes the job and duplicates nothing. Sources are only ever read.
 """
 
+import errno
 import os
 import stat
 from collections.abc import Iterable, Iterator
@@ -17,6 +18,7 @@ from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from bodycam.ledger import heads
 from bodycam.ledger.entries import Subject, record
@@ -48,7 +50,7 @@ class IngestResult:
     sha256: str = ""
     size: int = 0
     recording_id: int | None = None
-    reason: str = ""
+    reason: str = ""  # a catalogue message id, translated where it is shown
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -93,16 +95,18 @@ def ingest_file(
     """Ingest one file; see the module docstring."""
     shown = str(path)
     if path.is_symlink():
-        return IngestResult(shown, Outcome.SKIPPED, reason="symbolic link / 符号链接")
+        return IngestResult(shown, Outcome.SKIPPED, reason=gettext_noop("符号链接，未采集"))
     kind = kind_of(path.name)
     if kind is None:
-        return IngestResult(shown, Outcome.SKIPPED, reason="not a media file / 非音像文件")
+        return IngestResult(shown, Outcome.SKIPPED, reason=gettext_noop("非音像文件，未采集"))
     try:
         status = path.stat()
     except OSError as exc:
         return IngestResult(shown, Outcome.ERROR, kind, reason=_os_reason(exc))
     if not stat.S_ISREG(status.st_mode):  # a FIFO or device would block or never end
-        return IngestResult(shown, Outcome.SKIPPED, kind, reason="not a regular file / 非普通文件")
+        return IngestResult(
+            shown, Outcome.SKIPPED, kind, reason=gettext_noop("不是普通文件，未采集")
+        )
     size = status.st_size
     if size == 0:
         return _empty(path, kind, given)
@@ -118,7 +122,7 @@ def _empty(path: Path, kind: str, given: Given) -> IngestResult:
     """Zero bytes: nothing to store, but the sighting is recorded and reported."""
     record(Action.EMPTY_FILE, Subject("file", display_name(path.name)[:64]), given.actor,
            path=str(path), kind=kind)  # fmt: skip
-    return IngestResult(str(path), Outcome.EMPTY, kind, reason="zero bytes / 零字节")
+    return IngestResult(str(path), Outcome.EMPTY, kind, reason=gettext_noop("零字节的空文件"))
 
 
 def _store(
@@ -227,8 +231,16 @@ def _duplicate(path: Path, kind: str, existing: Recording, given: Given) -> Inge
     """The same bytes are stored already: nothing is stored twice; the sighting is recorded."""
     record(Action.DUPLICATE_SEEN, existing, given.actor, path=display_name(str(path), limit=4000))
     return IngestResult(str(path), Outcome.DUPLICATE, kind, existing.sha256, existing.size,
-                        existing.pk, reason="already stored / 已入库过")  # fmt: skip
+                        existing.pk, reason=gettext_noop("相同内容已经入库过"))  # fmt: skip
 
 
 def _os_reason(exc: OSError) -> str:
-    return f"{exc.strerror or exc} / 无法读写"
+    """Why a file could not be read or written (the system's own words stay in the log)."""
+    return OS_REASONS.get(exc.errno, gettext_noop("文件无法读写"))
+
+
+OS_REASONS = {
+    errno.EACCES: gettext_noop("没有读取该文件的权限"),
+    errno.EIO: gettext_noop("读取文件时发生输入输出错误（存储介质可能损坏）"),
+    errno.ENOENT: gettext_noop("文件在采集过程中消失了"),
+}

@@ -28,19 +28,19 @@ from django.utils import timezone
 
 from bodycam.devices.lookup import device_by_serial, person
 from bodycam.ledger.models import Action, LedgerEntry
-from bodycam.lib.errors import Refused
+from bodycam.lib.errors import Refused, msgid
 from bodycam.lib.hashing import sha256_of
 from bodycam.recordings.ingest import Known, Outcome, ingest_file
 from bodycam.recordings.naming import display_name
 from bodycam.recordings.resolution import Given
 from bodycam.recordings.storage import StorageFull, blob_store
-from bodycam.uploads import partial
+from bodycam.uploads import messages, partial
 from bodycam.uploads.models import Status, Upload
-from bodycam.uploads.tus import CHECKSUM_MISMATCH, TusError
+from bodycam.uploads.tus import CHECKSUM_MISMATCH, refuse
 
 log = logging.getLogger(__name__)
-CHECKSUM_ERROR = "校验值不符 / checksum mismatch"
-LOST_ERROR = "上传的数据已丢失，请重新上传 / the uploaded bytes are lost; upload again"
+CHECKSUM_ERROR = msgid(messages.CHECKSUM)
+LOST_ERROR = msgid(messages.LOST)
 # Outcomes after which the bytes are in blob storage (now or from before).
 STORED = {Outcome.STORED, Outcome.DUPLICATE, Outcome.DAMAGED}
 
@@ -116,8 +116,8 @@ def finish(pk: UUID) -> Upload | None:
         return _conclude(upload, Status.FAILED, error=CHECKSUM_ERROR)
     try:
         result = ingest_file(path, _given(upload), blob_store(), Known(digest, upload.length))
-    except StorageFull as full:
-        return _conclude(upload, Status.FAILED, error=str(full))
+    except StorageFull:
+        return _conclude(upload, Status.FAILED, error=msgid(messages.NO_SPACE))
     outcome = result.as_dict()
     outcome["path"] = display_name(upload.filename)  # the client's name, not our disk's
     if result.status == Outcome.DUPLICATE and _ours(upload, result.recording_id):
@@ -169,7 +169,8 @@ def _known(lookup, value: str | None):
 
 
 def _conclude(upload: Upload, status: str, result: dict | None = None, error: str = "") -> Upload:
-    """Record the outcome (the first finisher wins) and drop the server's copy of the bytes."""
+    """Record the outcome (the first finisher wins) and drop the server's copy of the bytes.
+    `error` is a catalogue message id, shown in each reader's language."""
     with transaction.atomic():
         Upload.objects.filter(pk=upload.pk, status=Status.COMPLETE).update(
             status=status, result=result, error=error[:2000]
@@ -193,9 +194,9 @@ def resume_stalled() -> int:
     return count
 
 
-def refusal(upload: Upload) -> TusError | None:
+def refusal(upload: Upload) -> Refused | None:
     """How the last PATCH reports a failed completion: 460 for the declared checksum; None
     when the upload is complete (its ingest queued) or ingested."""
     if upload.status == Status.FAILED and upload.error == CHECKSUM_ERROR:
-        return TusError(CHECKSUM_MISMATCH, CHECKSUM_ERROR)
+        return refuse(CHECKSUM_MISMATCH, messages.CHECKSUM, "checksum_mismatch")
     return None

@@ -5,6 +5,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -39,7 +40,7 @@ class Upload(models.Model):
     expires_at = models.DateTimeField()
     completed_at = models.DateTimeField(null=True, blank=True)
     result = models.JSONField(null=True, blank=True)
-    error = models.TextField(blank=True)
+    error = models.TextField(blank=True)  # a catalogue message id (its Chinese original)
     sha256 = models.CharField(max_length=64, blank=True)
     claimed_by = models.CharField(max_length=120, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
@@ -55,6 +56,12 @@ class Upload(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.offset}/{self.length})"
+
+    def error_text(self) -> str:
+        """Why the upload failed, in the active language."""
+        if not self.error:
+            return ""
+        return gettext(self.error)
 
     @property
     def filename(self) -> str:

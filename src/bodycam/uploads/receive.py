@@ -1,5 +1,5 @@
 """Receiving uploads: creation, appending a PATCH body, termination and expiry, with the
-limits of our rules (size, media only, uploads at once). Refusals are TusError."""
+limits of our rules (size, media only, uploads at once). Refusals are Refused."""
 
 import errno
 import hashlib
@@ -19,9 +19,9 @@ from bodycam.devices.lookup import device_by_serial, person
 from bodycam.lib.errors import Refused
 from bodycam.lib.hashing import CHUNK
 from bodycam.recordings.probe import kind_of
-from bodycam.uploads import completion, partial
+from bodycam.uploads import completion, messages, partial
 from bodycam.uploads.models import Status, Upload
-from bodycam.uploads.tus import CHECKSUM_MISMATCH, TusError
+from bodycam.uploads.tus import CHECKSUM_MISMATCH, refuse
 
 SHA256_HEX = re.compile(r"[0-9a-fA-F]{64}")
 FINISHED = {Status.COMPLETE, Status.INGESTED, Status.FAILED}
@@ -33,14 +33,10 @@ def expiry():
 
 
 def create_upload(owner: User, length: int, metadata: dict[str, str]) -> Upload:
-    """A new upload of `length` bytes, or TusError (413 too large, 400 bad metadata,
+    """A new upload of `length` bytes, or Refused (413 too large, 400 bad metadata,
     429 too many uploads at once)."""
     if length > settings.UPLOAD_MAX_BYTES:
-        raise TusError(
-            413,
-            f"文件超过上限 {settings.UPLOAD_MAX_BYTES} 字节 / the file exceeds the limit of "
-            f"{settings.UPLOAD_MAX_BYTES} bytes",
-        )
+        raise refuse(413, messages.TOO_LARGE, "too_large", limit=settings.UPLOAD_MAX_BYTES)
     metadata = _checked_metadata(metadata)
     if shutil.disk_usage(partial.folder()).free < length:
         raise _no_space()
@@ -51,12 +47,7 @@ def create_upload(owner: User, length: int, metadata: dict[str, str]) -> Upload:
             owner=owner, status=Status.RECEIVING, expires_at__gt=timezone.now()
         ).count()
         if active >= settings.UPLOAD_MAX_CONCURRENT:
-            raise TusError(
-                429,
-                f"同时进行的上传已达 {active} 个，请等其完成后再试 / {active} uploads are "
-                "already in progress; finish them first",
-                Retry_After="60",
-            )
+            raise refuse(429, messages.TOO_MANY, "too_many", {"Retry_After": "60"}, count=active)
         upload = Upload.objects.create(
             owner=owner, length=length, metadata=metadata, expires_at=expiry()
         )
@@ -72,13 +63,13 @@ def _checked_metadata(metadata: dict[str, str]) -> dict[str, str]:
     metadata = dict(metadata)
     filename = (metadata.get("filename") or metadata.get("name") or "").strip()
     if not filename:
-        raise TusError(400, "缺少文件名（Upload-Metadata filename） / filename missing")
+        raise refuse(400, messages.NO_NAME, "filename_missing")
     if kind_of(filename) is None:
-        raise TusError(400, "只能上传音像文件 / only media files can be uploaded")
+        raise refuse(400, messages.NOT_MEDIA, "not_media")
     metadata["filename"] = filename
     if "sha256" in metadata:
         if not SHA256_HEX.fullmatch(metadata["sha256"]):
-            raise TusError(400, "sha256 应为 64 位十六进制 / sha256 must be 64 hex digits")
+            raise refuse(400, messages.BAD_SHA256, "invalid_sha256")
         metadata["sha256"] = metadata["sha256"].lower()
     try:
         if metadata.get("device"):
@@ -86,7 +77,7 @@ def _checked_metadata(metadata: dict[str, str]) -> dict[str, str]:
         if metadata.get("officer"):
             person(metadata["officer"])
     except Refused as refused:
-        raise TusError(400, refused.bilingual()) from None
+        raise refuse(400, refused.message, refused.code, **refused.params) from None
     return metadata
 
 
@@ -95,7 +86,7 @@ def owned(owner: User, pk: UUID) -> Upload:
     a stranger's or an unknown one."""
     upload = Upload.objects.filter(pk=pk, owner=owner).first()
     if upload is None:
-        raise TusError(404, "没有这个上传 / no such upload")
+        raise refuse(404, messages.NO_SUCH_UPLOAD, "not_found")
     if upload.status == Status.RECEIVING and upload.expires_at <= timezone.now():
         expire(upload.pk)
         upload.refresh_from_db()
@@ -107,9 +98,9 @@ def find(owner: User, pk: UUID) -> Upload:
     expired one."""
     upload = owned(owner, pk)
     if upload.status == Status.TERMINATED:
-        raise TusError(404, "没有这个上传 / no such upload")
+        raise refuse(404, messages.NO_SUCH_UPLOAD, "not_found")
     if upload.status == Status.EXPIRED:
-        raise TusError(410, "上传已过期，请重新上传 / the upload expired; start again")
+        raise refuse(410, messages.EXPIRED, "expired")
     return upload
 
 
@@ -133,11 +124,7 @@ def terminate(upload: Upload) -> None:
             status=Status.TERMINATED
         )
     if not done:
-        raise TusError(
-            409,
-            "上传已完成，不能取消；已入库的录像不会因此删除 / the upload is finished and cannot "
-            "be terminated; recordings are never deleted this way",
-        )
+        raise refuse(409, messages.FINISHED, "finished")
     partial.remove(upload.pk)
 
 
@@ -165,34 +152,28 @@ def append(
             elif upload.status != Status.RECEIVING:
                 partial.running.pop(upload.pk, upload.offset)  # its digest is on the row now
     except partial.Busy:
-        raise TusError(409, "另一个请求正在写入此上传 / another request is writing") from None
+        raise refuse(409, messages.BUSY, "busy") from None
     except FileNotFoundError:
         find(upload.owner, upload.pk)  # terminated or expired meanwhile: 404 or 410
-        raise TusError(
-            410, "上传的数据已不在服务器上，请重新上传 / the upload's bytes are gone; start again"
-        ) from None
+        raise refuse(410, messages.BYTES_GONE, "bytes_gone") from None
     return upload
 
 
 def _receivable(upload: Upload, offset: int) -> None:
     if upload.status in FINISHED:
-        raise TusError(409, "上传已收齐 / the upload is already complete")
+        raise refuse(409, messages.ALREADY_COMPLETE, "already_complete")
     if upload.status != Status.RECEIVING:
         find(upload.owner, upload.pk)  # raises the right 404 or 410
     if offset != upload.offset:
-        raise TusError(
-            409,
-            f"偏移量不符：服务器已收到 {upload.offset} 字节 / Upload-Offset mismatch: the "
-            f"server has {upload.offset} bytes",
-        )
+        raise refuse(409, messages.WRONG_OFFSET, "wrong_offset", offset=upload.offset)
 
 
-def _no_space() -> TusError:
-    return TusError(507, "服务器存储空间不足，请稍后再试 / not enough space on the server")
+def _no_space() -> Refused:
+    return refuse(507, messages.NO_SPACE, "no_space")
 
 
-def _too_long(upload: Upload) -> TusError:
-    return TusError(413, f"超出上传长度 {upload.length} 字节 / the body goes past Upload-Length")
+def _too_long(upload: Upload) -> Refused:
+    return refuse(413, messages.PAST_LENGTH, "past_length", length=upload.length)
 
 
 def _write(
@@ -226,9 +207,7 @@ def _write(
             if running is not None:
                 running.update(chunk)
         if check is not None and check.digest() != checksum[1]:
-            raise TusError(
-                CHECKSUM_MISMATCH, "校验值不符，本次数据未保存 / checksum mismatch, nothing kept"
-            )
+            raise refuse(CHECKSUM_MISMATCH, messages.CHUNK_CHECKSUM, "checksum_mismatch")
         os.fsync(fd)
     except BaseException as error:
         os.ftruncate(fd, offset)

@@ -1,5 +1,6 @@
 """The tus 1.0.0 protocol (https://tus.io/protocols/resumable-upload): its headers, their
-syntax and its status codes, as plain functions. Core, creation, termination, checksum and
+syntax and its status codes, as plain functions; a refusal is a `Refused` with its HTTP status.
+Core, creation, termination, checksum and
 expiration are supported; creation-defer-length and concatenation are not.
 """
 
@@ -13,6 +14,9 @@ from email.utils import format_datetime
 from django.conf import settings
 from django.http import HttpResponse
 
+from bodycam.lib.errors import Refused
+from bodycam.uploads import messages
+
 VERSION = "1.0.0"
 EXTENSIONS = "creation,termination,checksum,expiration"
 CHECKSUM_ALGORITHMS = ("sha1", "sha256", "md5")
@@ -20,16 +24,6 @@ OFFSET_TYPE = "application/offset+octet-stream"
 CHECKSUM_MISMATCH = 460
 MAX_METADATA = 8 * 1024
 METADATA_KEY = re.compile(r"[!-+\--~]{1,64}")  # printable ASCII, no space or comma
-
-
-class TusError(Exception):
-    """A request the protocol or our rules refuse: its status and a bilingual message."""
-
-    def __init__(self, status: int, message: str, **headers: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.headers = headers
 
 
 def response(status: int = 204, text: str = "", **headers: str) -> HttpResponse:
@@ -44,9 +38,15 @@ def response(status: int = 204, text: str = "", **headers: str) -> HttpResponse:
     return answer
 
 
-def refusal(error: TusError) -> HttpResponse:
-    """The response for a refused request: its status, headers and bilingual message."""
-    return response(error.status, error.message + "\n", **error.headers)
+def refusal(refused: Refused) -> HttpResponse:
+    """The response for a refused request: its status, headers and message (in the
+    request's language)."""
+    return response(refused.http_status, refused.text() + "\n", **refused.headers)
+
+
+def refuse(status: int, message, code: str, headers: dict[str, str] | None = None, **params):
+    """A Refused for the upload endpoint: its HTTP status, stable code and catalogue message."""
+    return Refused(message, code=code, http_status=status, headers=headers, **params)
 
 
 def options_headers() -> dict[str, str]:
@@ -62,13 +62,13 @@ def options_headers() -> dict[str, str]:
 def check_version(value: str | None) -> None:
     """Every request but OPTIONS names the protocol version it speaks."""
     if value != VERSION:
-        raise TusError(412, "不支持的 tus 协议版本 / unsupported tus version", Tus_Version=VERSION)
+        raise refuse(412, messages.VERSION, "tus_version", {"Tus_Version": VERSION})
 
 
 def non_negative(value: str | None, header: str) -> int:
     """An Upload-Length or Upload-Offset value."""
     if value is None or not value.isascii() or not value.isdigit():
-        raise TusError(400, f"{header} 缺失或无效 / {header} is missing or not a number")
+        raise refuse(400, messages.NOT_A_NUMBER, "invalid_header", header=header)
     return int(value)
 
 
@@ -76,7 +76,7 @@ def content_length(value: str | None) -> int:
     """A PATCH's Content-Length, which must be given (411 otherwise: a chunked body is not
     passed on to the application, and would be silently lost)."""
     if value is None or value == "":
-        raise TusError(411, "请求须带 Content-Length（不支持分块传输） / Content-Length required")
+        raise refuse(411, messages.LENGTH_REQUIRED, "length_required")
     return non_negative(value, "Content-Length")
 
 
@@ -85,18 +85,18 @@ def parse_metadata(value: str | None) -> dict[str, str]:
     if not value:
         return {}
     if len(value) > MAX_METADATA:
-        raise TusError(400, "Upload-Metadata 过长 / Upload-Metadata too long")
+        raise refuse(400, messages.METADATA_TOO_LONG, "metadata_too_long")
     found: dict[str, str] = {}
     for pair in value.split(","):
         key, _space, encoded = pair.strip().partition(" ")
         if not METADATA_KEY.fullmatch(key) or key in found or " " in encoded.strip():
-            raise TusError(400, "Upload-Metadata 格式错误 / malformed Upload-Metadata")
+            raise refuse(400, messages.METADATA_MALFORMED, "metadata_malformed")
         try:
             value = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
         except (binascii.Error, UnicodeDecodeError):
             value = "\0"
         if "\0" in value:  # not text (and PostgreSQL's JSON cannot hold NUL)
-            raise TusError(400, f"Upload-Metadata 中 {key} 的值无效 / invalid value of {key}")
+            raise refuse(400, messages.METADATA_VALUE, "metadata_value", key=key)
         found[key] = value
     return found
 
@@ -115,17 +115,16 @@ def parse_checksum(value: str | None) -> tuple[str, bytes] | None:
         return None
     algorithm, _space, encoded = value.strip().partition(" ")
     if algorithm not in CHECKSUM_ALGORITHMS:
-        raise TusError(
-            400,
-            f"不支持的校验算法 {algorithm[:20]} / unsupported checksum algorithm",
-            Tus_Checksum_Algorithm=",".join(CHECKSUM_ALGORITHMS),
-        )
+        raise refuse(
+            400, messages.CHECKSUM_ALGORITHM, "checksum_algorithm",
+            {"Tus_Checksum_Algorithm": ",".join(CHECKSUM_ALGORITHMS)}, algorithm=algorithm[:20],
+        )  # fmt: skip
     try:
         digest = base64.b64decode(encoded.strip(), validate=True)
     except binascii.Error:
         digest = b""
     if len(digest) != hashlib.new(algorithm).digest_size:
-        raise TusError(400, "Upload-Checksum 格式错误 / malformed Upload-Checksum")
+        raise refuse(400, messages.CHECKSUM_MALFORMED, "checksum_malformed")
     return algorithm, digest
 
 

@@ -1,6 +1,7 @@
 """The tus endpoint under /api/v1/uploads/: thin views that translate HTTP to the rules in
 tus.py, receive.py and completion.py. tus responses are bodiless with headers (a refusal
-carries a bilingual text body); GET on an upload answers JSON for the page and clients.
+carries its reason as text, in the request's language); GET on an upload answers JSON for the
+page and clients.
 
 Authentication is the API's: a DRF token, or the browser's session with a CSRF token for
 unsafe methods; uploading needs the permission `recordings.ingest_recording`.
@@ -10,6 +11,7 @@ from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions
 from rest_framework.authentication import SessionAuthentication
@@ -17,11 +19,12 @@ from rest_framework.parsers import BaseParser
 from rest_framework.request import Request
 
 from bodycam.accounts.authentication import ApiTokenAuthentication
-from bodycam.uploads import completion, receive, tus
+from bodycam.lib.errors import Refused
+from bodycam.uploads import completion, messages, receive, tus
 from bodycam.uploads.models import Status, Upload
-from bodycam.uploads.tus import TusError
 
 PERMISSION = "recordings.ingest_recording"
+CHALLENGE = {"WWW_Authenticate": "Token"}
 
 
 @csrf_exempt  # CSRF is enforced below for session-authenticated requests, as DRF does
@@ -45,16 +48,20 @@ def _serve(request: HttpRequest, pk: UUID | None, handlers: dict) -> HttpRespons
         return tus.response(204, **tus.options_headers())
     handler = handlers.get(method)
     if handler is None:
-        return tus.response(405, "方法不允许 / method not allowed", Allow=_allow(handlers))
+        refused = tus.refuse(
+            405, messages.METHOD, "method_not_allowed", {"Allow": _allow(handlers)}
+        )
+        return tus.refusal(refused)
     try:
         user = _authenticate(request)  # first: a stranger learns nothing, not even a 412
         if method != "GET":
             tus.check_version(request.headers.get("Tus-Resumable"))
         return handler(request, user, pk)
-    except TusError as error:
+    except Refused as refused:
         if method == "GET":
-            return _json({"detail": error.message}, error.status, **error.headers)
-        return tus.refusal(error)
+            body = {"code": refused.code, "detail": refused.text()}
+            return _json(body, refused.http_status, **refused.headers)
+        return tus.refusal(refused)
 
 
 def _allow(handlers: dict) -> str:
@@ -78,26 +85,22 @@ def _authenticate(request: HttpRequest):
         try:
             found = authenticator.authenticate(wrapped)
         except exceptions.AuthenticationFailed:
-            raise TusError(
-                401, "令牌无效或已停用 / invalid or inactive token", WWW_Authenticate="Token"
-            ) from None
+            raise tus.refuse(401, messages.BAD_TOKEN, "invalid_token", CHALLENGE) from None
         except exceptions.PermissionDenied:
-            raise TusError(403, "CSRF 校验失败，请刷新页面 / CSRF check failed") from None
+            raise tus.refuse(403, messages.CSRF, "csrf_failed") from None
         if found is not None:
             user = found[0]
             break
     if user is None:
-        raise TusError(
-            401, "请先登录或提供令牌 / authentication required", WWW_Authenticate="Token"
-        )
+        raise tus.refuse(401, messages.SIGN_IN, "not_authenticated", CHALLENGE)
     if not user.has_perm(PERMISSION):
-        raise TusError(403, "没有采集入库音像记录的权限 / you may not ingest recordings")
+        raise tus.refuse(403, messages.NOT_ALLOWED, "permission_denied")
     return user
 
 
 def _create(request: HttpRequest, user, _pk: None) -> HttpResponse:
     if request.headers.get("Upload-Defer-Length"):
-        raise TusError(400, "必须给出 Upload-Length / Upload-Length is required")
+        raise tus.refuse(400, messages.LENGTH_MISSING, "length_missing")
     length = tus.non_negative(request.headers.get("Upload-Length"), "Upload-Length")
     metadata = tus.parse_metadata(request.headers.get("Upload-Metadata"))
     upload = receive.create_upload(user, length, metadata)
@@ -111,7 +114,7 @@ def _create(request: HttpRequest, user, _pk: None) -> HttpResponse:
 def _head(request: HttpRequest, user, pk: UUID) -> HttpResponse:
     upload = receive.find(user, pk)
     if upload.status == Status.FAILED:
-        raise TusError(410, f"{upload.error}；请重新上传 / start a new upload")
+        raise tus.refuse(410, messages.START_AGAIN, "failed", reason=upload.error_text())
     headers = {"Upload_Offset": str(upload.offset), "Upload_Length": str(upload.length)}
     if upload.metadata:
         headers["Upload_Metadata"] = tus.encode_metadata(upload.metadata)
@@ -123,7 +126,7 @@ def _head(request: HttpRequest, user, pk: UUID) -> HttpResponse:
 def _patch(request: HttpRequest, user, pk: UUID) -> HttpResponse:
     upload = receive.find(user, pk)
     if request.content_type != tus.OFFSET_TYPE:
-        raise TusError(415, f"Content-Type 应为 {tus.OFFSET_TYPE} / must be {tus.OFFSET_TYPE}")
+        raise tus.refuse(415, messages.CONTENT_TYPE, "content_type", type=tus.OFFSET_TYPE)
     offset = tus.non_negative(request.headers.get("Upload-Offset"), "Upload-Offset")
     checksum = tus.parse_checksum(request.headers.get("Upload-Checksum"))
     # Without Content-Length (a chunked body) the server would see no bytes at all.
@@ -160,9 +163,16 @@ def as_json(upload: Upload) -> dict:
         "created_at": upload.created_at.isoformat(),
         "expires_at": upload.expires_at.isoformat(),
         "completed_at": upload.completed_at.isoformat() if upload.completed_at else None,
-        "result": upload.result,
-        "error": upload.error,
+        "result": _readable(upload.result),
+        "error": upload.error_text(),
     }
+
+
+def _readable(result: dict | None) -> dict | None:
+    """The ingest's result with its reason in the reader's language."""
+    if not result or not result.get("reason"):
+        return result
+    return {**result, "reason": gettext(result["reason"])}
 
 
 def _json(body: dict, status: int = 200, **headers: str) -> JsonResponse:

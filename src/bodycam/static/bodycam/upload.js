@@ -7,6 +7,8 @@
   const labels = document.getElementById("labels").dataset;
   const extensions = new Set(root.dataset.extensions.split(","));
   const items = [];
+  // The server answers in the page's language, not the browser's.
+  const language = document.documentElement.lang || "zh-hans";
 
   function label(key) {
     return labels[key] || key;
@@ -63,7 +65,7 @@
   }
 
   function poll(item, url) {
-    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json", "Accept-Language": language } })
       .then((r) => r.json())
       .then((body) => {
         if (body.status === "receiving" || body.status === "complete") {
@@ -84,7 +86,7 @@
       chunkSize: 8 * 1024 * 1024,
       retryDelays: [0, 1000, 3000, 5000, 10000],
       metadata: { filename: item.file.name, filetype: item.file.type || "" },
-      headers: { "X-CSRFToken": root.dataset.csrf },
+      headers: { "X-CSRFToken": root.dataset.csrf, "Accept-Language": language },
       storeFingerprintForResuming: true,
       removeFingerprintOnSuccess: true,
       onProgress(sent, total) {

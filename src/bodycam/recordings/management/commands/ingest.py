@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from bodycam.activities.models import EnforcementActivity
 from bodycam.devices.lookup import device_by_serial, person
-from bodycam.lib.errors import Refused
+from bodycam.lib.errors import Refused, bilingual_id
 from bodycam.recordings.ingest import IngestResult, Outcome, ingest_paths
 from bodycam.recordings.resolution import Given
 from bodycam.recordings.storage import StorageFull
@@ -73,7 +73,8 @@ class Command(BaseCommand):
             return json.dumps(result.as_dict(), ensure_ascii=False)
         label = Outcome(result.status).label
         digest = result.sha256[:12] or "-"
-        return f"{label}\t{digest}\t{result.size}\t{result.path}\t{result.reason}".rstrip()
+        reason = bilingual_id(result.reason)
+        return f"{label}\t{digest}\t{result.size}\t{result.path}\t{reason}".rstrip()
 
     def _summary(self, counts: Counter, as_json: bool) -> None:
         if as_json:
