@@ -185,3 +185,11 @@ def test_the_exemption_review_pages_refuse_a_foreign_role_with_403(
     exemption = exemptions.file_exemption(closed_activity, "emergency", "依据", "事实", officer)
     client.force_login(officer)
     assert client.post(f"/exemptions/{exemption.pk}/review/").status_code == 403
+
+
+@pytest.mark.parametrize("seq", ["²", HUGE, "-1", "x"])
+def test_a_proof_asked_for_an_entry_that_is_no_number_is_a_400(api, auditor, seq):
+    api.force_authenticate(auditor)
+    chinese, _english = refused(lambda **lang: api.get(f"/api/v1/ledger/proof/inclusion?seq={seq}",
+                                                       **lang))  # fmt: skip
+    assert "seq" in chinese or seq in chinese  # names what was wrong

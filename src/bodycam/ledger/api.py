@@ -1,10 +1,10 @@
 """The custody ledger through the API: entries, proofs, checkpoints, the public key."""
 
 from django.http import HttpResponse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -14,8 +14,17 @@ from bodycam.ledger.entries import entry_bytes, stored_size
 from bodycam.ledger.models import LedgerEntry, SignedHead
 from bodycam.ledger.queries import filter_entries
 from bodycam.ledger.tasks import fixity_check
-from bodycam.lib.api import RestrictedViewSetMixin
+from bodycam.lib.api import NOT_FOUND, RestrictedViewSetMixin
 from bodycam.lib.b64 import b64
+from bodycam.lib.errors import Refused
+from bodycam.lib.parsing import MAX_ID, parse_int
+
+AUDITORS_SIGN = _("只有审计人员可以立即签名树头。")
+AUDITORS_CHECK = _("只有审计人员可以发起核验。")
+WHOLE_NUMBER = _("%(name)s 应为非负整数。")
+NO_CHECKPOINT = _("尚无签名树头，请稍后再试（后台每几分钟签名一次）。")
+TREE_SIZE = _("tree_size 应大于 %(seq)s 且不超过日志的条数。")
+FIRST_SECOND = _("应满足 0 < first ≤ second ≤ 日志的条数。")
 
 
 class EntrySerializer(serializers.ModelSerializer):
@@ -76,7 +85,7 @@ class HeadViewSet(viewsets.ReadOnlyModelViewSet):
     def create(self, request: Request, **kwargs) -> Response:
         """Sign a checkpoint now (auditors)."""
         if not request.user.has_perm("ledger.verify"):
-            raise PermissionDenied("只有审计人员可以签名树头。 / Only auditors sign on demand.")
+            raise Refused(AUDITORS_SIGN, code="permission_denied", http_status=403)
         head = heads.sign_head()
         if head is None:
             return Response(HeadSerializer(heads.latest_head()).data, status=status.HTTP_200_OK)
@@ -85,9 +94,9 @@ class HeadViewSet(viewsets.ReadOnlyModelViewSet):
 
 def _int_param(request: Request, name: str) -> int:
     value = request.query_params.get(name, "")
-    if not value.isdigit():
-        raise ValidationError({name: f"需要非负整数 / a whole number is required: {name}"})
-    return int(value)
+    if not (value.isascii() and value.isdigit()):
+        raise Refused(WHOLE_NUMBER, code="invalid_number", name=name)
+    return parse_int(value, 0, MAX_ID)
 
 
 class InclusionProofView(APIView):
@@ -104,16 +113,16 @@ class InclusionProofView(APIView):
         seq = _int_param(request, "seq")
         entry = LedgerEntry.objects.restrict(request.user).filter(seq=seq).first()
         if entry is None:
-            raise NotFound("没有这个条目，或您无权查看。 / No such entry, or not yours to see.")
+            raise Refused(NOT_FOUND, code="not_found", http_status=404)
         latest = heads.latest_head()
         if "tree_size" in request.query_params:
             size = _int_param(request, "tree_size")
         elif latest is not None:
             size = latest.tree_size
         else:
-            raise ValidationError({"tree_size": "尚无签名树头 / no checkpoint signed yet"})
+            raise Refused(NO_CHECKPOINT, code="no_checkpoint", http_status=404)
         if not seq < size <= stored_size():
-            raise ValidationError({"tree_size": f"应大于 {seq} 且不超过日志长度 / out of range"})
+            raise Refused(TREE_SIZE, code="out_of_range", seq=seq)
         head = SignedHead.objects.filter(tree_size=size).first()
         return Response(
             {
@@ -139,7 +148,7 @@ class ConsistencyProofView(APIView):
     def get(self, request: Request, **kwargs) -> Response:
         first, second = _int_param(request, "first"), _int_param(request, "second")
         if not 0 < first <= second <= stored_size():
-            raise ValidationError({"detail": "需要 0 < first ≤ second ≤ 日志长度 / out of range"})
+            raise Refused(FIRST_SECOND, code="out_of_range")
         proof = tree.consistency_proof(first, second)
         return Response({"first": first, "second": second, "proof": [b64(h) for h in proof]})
 
@@ -151,7 +160,7 @@ class CheckpointView(APIView):
     def get(self, request: Request, **kwargs) -> HttpResponse:
         head = heads.latest_head()
         if head is None:
-            raise NotFound("尚无签名树头。 / No checkpoint signed yet.")
+            raise Refused(NO_CHECKPOINT, code="no_checkpoint", http_status=404)
         return HttpResponse(head.note, content_type="text/plain; charset=utf-8")
 
 
@@ -184,7 +193,7 @@ class VerifyView(APIView):
     @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
     def post(self, request: Request, **kwargs) -> Response:
         if not request.user.has_perm("ledger.verify"):
-            raise PermissionDenied("只有审计人员可以发起核验。 / Only auditors start a check.")
+            raise Refused(AUDITORS_CHECK, code="permission_denied", http_status=403)
         report = integrity.run_check(include_blobs=False, actor=request.user, trigger="api")
         report["blob_check_queued"] = fixity_check.enqueue().id
         return Response(report, status=200 if report["ok"] else 409)
