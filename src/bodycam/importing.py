@@ -28,6 +28,7 @@ def import_page(
     template: str,
 ) -> HttpResponse:
     """Handle one request of an import page; `applied` answers once rows were written."""
+    assert request.resolver_match is not None  # a view runs once its URL was resolved
     key = f"import:{request.resolver_match.view_name}"
     if request.method != "POST":
         return render(request, template)
@@ -35,7 +36,7 @@ def import_page(
     if upload is None:
         messages.error(request, _("请选择要导入的 Excel 或 CSV 文件。"))
         return render(request, template)
-    if upload.size > MAX_BYTES:
+    if upload.size is not None and upload.size > MAX_BYTES:  # read_table checks the bytes too
         messages.error(request, _("文件超过 5 MB，请拆分后分批导入。"))
         return render(request, template)
     data = upload.read()
@@ -45,7 +46,7 @@ def import_page(
         messages.error(request, _("确认导入时请选择刚才预检的同一个文件。"))
         return render(request, template)
     try:
-        checked = plan(read_table(data, upload.name))
+        checked = plan(read_table(data, upload.name or ""))
         if confirming:
             result = apply(checked, request.user)
             request.session.pop(key, None)

@@ -4,16 +4,18 @@ workers a job is queued once per interval (a rare double is harmless: jobs are i
 import logging
 import threading
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import close_old_connections
 from django.utils import timezone
+from django_tasks.base import Task
 from django_tasks_db.models import DBTaskResult
 
 log = logging.getLogger(__name__)
 
 
-def periodic_jobs() -> list[tuple[object, timedelta]]:
+def periodic_jobs() -> list[tuple[Task[..., Any], timedelta]]:
     from bodycam.ledger.tasks import fixity_check, sign_tree_head
     from bodycam.uploads.tasks import sweep_expired_uploads
 

@@ -282,7 +282,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "bodycam.lib.api.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "bodycam.lib.pagination.Pagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "bodycam.lib.api.exception_handler",
 }

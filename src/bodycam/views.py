@@ -5,7 +5,13 @@ from pathlib import Path
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseServerError,
+    JsonResponse,
+)
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import cache_control, never_cache
@@ -14,11 +20,12 @@ from django.views.decorators.http import require_GET
 from bodycam import health
 from bodycam.accounts.grants import confirmable_by
 from bodycam.accounts.roles import ROLE_GUIDANCE, Role
+from bodycam.lib.access import AuthenticatedHttpRequest
 from bodycam.lib.api import NOT_FOUND, SERVER_ERROR
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """What each of the user's roles does next."""
     user = request.user
     tasks = [
@@ -59,4 +66,6 @@ def server_error(request: HttpRequest) -> HttpResponse:
 def favicon(request: HttpRequest) -> HttpResponse:
     """/favicon.ico, which browsers ask for on their own: the product's icon (SVG)."""
     icon = finders.find("bodycam/favicon.svg")
+    if icon is None:  # shipped with the app; only a broken installation lacks it
+        raise Http404
     return HttpResponse(Path(icon).read_bytes(), content_type="image/svg+xml")

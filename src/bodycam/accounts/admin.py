@@ -6,11 +6,14 @@ see or approve content, only become pending grants a second person must confirm)
 revocation. Nobody changes their own roles here, and no token key can be read.
 """
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
@@ -46,8 +49,8 @@ class PersonChangeForm(UserChangeForm):
         pending = self.instance.role_grants.filter(status=GrantStatus.PENDING)
         self.initial["roles"] = sorted(self.instance.roles | {g.role for g in pending})
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or self.cleaned_data
         own = self.acting is not None and self.acting.pk == self.instance.pk
         if own and set(data.get("roles", [])) != set(self.initial["roles"]):
             raise forms.ValidationError(OWN_ROLES)
@@ -88,8 +91,10 @@ class UserAdmin(DjangoUserAdmin):
     ]  # fmt: skip
     readonly_fields = ["last_login", "date_joined"]
 
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
+    def get_form(
+        self, request: HttpRequest, obj: User | None = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm[User]]:
+        form = super().get_form(request, obj, change=change, **kwargs)
         return type(form.__name__, (form,), {"acting": request.user})
 
     def save_model(self, request, obj, form, change) -> None:

@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 
 from bodycam.accounts import grants, tokens
 from bodycam.accounts.models import ApiToken, RoleGrant, Unit, User
-from bodycam.lib.api import RestrictedViewSetMixin
+from bodycam.lib.api import AuthenticatedRequest, RestrictedViewSetMixin
 
 
 class UnitSerializer(serializers.ModelSerializer):
@@ -48,14 +48,14 @@ class MeView(APIView):
         return Response(MeSerializer(request.user).data)
 
 
-class UserViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class UserViewSet(RestrictedViewSetMixin[User], viewsets.ReadOnlyModelViewSet[User]):
     """The staff directory (users see themselves; directory roles see everyone)."""
 
     serializer_class = UserSerializer
     queryset = User.objects.select_related("unit").prefetch_related("role_assignments")
 
 
-class UnitViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class UnitViewSet(RestrictedViewSetMixin[Unit], viewsets.ReadOnlyModelViewSet[Unit]):
     """Organisational units."""
 
     serializer_class = UnitSerializer
@@ -63,7 +63,9 @@ class UnitViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class TokenSerializer(serializers.ModelSerializer):
-    user = serializers.SlugRelatedField(read_only=True, slug_field="username")
+    user: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        read_only=True, slug_field="username"
+    )
     status = serializers.SerializerMethodField()
 
     class Meta:
@@ -87,7 +89,7 @@ class IssuedTokenSerializer(TokenSerializer):
         fields = [*TokenSerializer.Meta.fields, "key"]
 
 
-class TokenViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class TokenViewSet(RestrictedViewSetMixin[ApiToken], viewsets.ReadOnlyModelViewSet[ApiToken]):
     """API tokens: your own (administrators see everyone's, by prefix only). A new token's key
     is in the answer to its creation and nowhere else, ever."""
 
@@ -96,7 +98,7 @@ class TokenViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     action_restrictions = {"revoke": "revoke"}
 
     @extend_schema(request=NewTokenRequest, responses={201: IssuedTokenSerializer})
-    def create(self, request: Request, **kwargs) -> Response:
+    def create(self, request: AuthenticatedRequest, **kwargs) -> Response:
         body = NewTokenRequest(data=request.data)
         body.is_valid(raise_exception=True)
         issued = tokens.issue_token(request.user, request.user, **body.validated_data)
@@ -105,17 +107,19 @@ class TokenViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=None, responses=TokenSerializer)
     @action(detail=True, methods=["post"])
-    def revoke(self, request: Request, **kwargs) -> Response:
+    def revoke(self, request: AuthenticatedRequest, **kwargs) -> Response:
         token = tokens.revoke_token(self.get_object(), request.user)
         return Response(TokenSerializer(token).data)
 
 
 class GrantSerializer(serializers.ModelSerializer):
-    user = serializers.SlugRelatedField(read_only=True, slug_field="username")
-    requested_by = serializers.SlugRelatedField(
+    user: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        read_only=True, slug_field="username"
+    )
+    requested_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
         read_only=True, slug_field="username", allow_null=True
     )
-    decided_by = serializers.SlugRelatedField(
+    decided_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
         read_only=True, slug_field="username", allow_null=True
     )
 
@@ -129,7 +133,7 @@ class DecisionRequest(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class GrantViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class GrantViewSet(RestrictedViewSetMixin[RoleGrant], viewsets.ReadOnlyModelViewSet[RoleGrant]):
     """Role grants awaiting you: the head confirms roles that see or approve content, another
     administrator the head's role; nobody their own."""
 
@@ -139,7 +143,7 @@ class GrantViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=DecisionRequest, responses=GrantSerializer)
     @action(detail=True, methods=["post"])
-    def confirm(self, request: Request, **kwargs) -> Response:
+    def confirm(self, request: AuthenticatedRequest, **kwargs) -> Response:
         body = DecisionRequest(data=request.data)
         body.is_valid(raise_exception=True)
         grant = grants.confirm_grant(
@@ -149,7 +153,7 @@ class GrantViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=DecisionRequest, responses=GrantSerializer)
     @action(detail=True, methods=["post"])
-    def refuse(self, request: Request, **kwargs) -> Response:
+    def refuse(self, request: AuthenticatedRequest, **kwargs) -> Response:
         body = DecisionRequest(data=request.data)
         body.is_valid(raise_exception=True)
         grant = grants.refuse_grant(self.get_object(), request.user, body.validated_data["comment"])

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
 
@@ -17,7 +18,7 @@ class RoleBackend(ModelBackend):
 
     def authenticate(self, request, username=None, password=None, **kwargs: Any):
         if username is None:
-            username = kwargs.get(self.get_user_model().USERNAME_FIELD)
+            username = kwargs.get(get_user_model().USERNAME_FIELD)
         if username is None or password is None:
             return None
         address = throttling.client_address(request)

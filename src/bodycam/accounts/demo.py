@@ -53,7 +53,7 @@ def create_demo_bureau(password: str = DEMO_PASSWORD) -> list[DemoLogin]:
     units: dict[str, Unit] = {}
     for code, name, parent in UNITS:
         units[code], _ = Unit.objects.get_or_create(
-            code=code, defaults={"name": name, "parent": units.get(parent)}
+            code=code, defaults={"name": name, "parent": units.get(parent) if parent else None}
         )
     logins = []
     for username, full_name, badge, unit_code, role in PEOPLE:

@@ -56,6 +56,8 @@ class TokenForm(Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["days"].initial = settings.API_TOKEN_DAYS
-        self.fields["days"].max_value = settings.API_TOKEN_MAX_DAYS
-        self.fields["days"].widget.attrs["max"] = settings.API_TOKEN_MAX_DAYS
+        days = self.fields["days"]
+        assert isinstance(days, forms.IntegerField)
+        days.initial = settings.API_TOKEN_DAYS
+        days.max_value = settings.API_TOKEN_MAX_DAYS
+        days.widget.attrs["max"] = settings.API_TOKEN_MAX_DAYS

@@ -2,7 +2,7 @@
 role still awaiting a second person), API tokens, failed logins."""
 
 from functools import cached_property
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -37,7 +37,7 @@ class Unit(models.Model):
         return self.name
 
 
-class UserQuerySet(RestrictedQuerySet):
+class UserQuerySet(RestrictedQuerySet["User"]):
     def scope(self, user: Any, action: str) -> Self:
         """Everyone sees themselves; seeing others needs the permission."""
         if user.has_perm(f"accounts.{action}_user"):
@@ -45,7 +45,13 @@ class UserQuerySet(RestrictedQuerySet):
         return self.filter(pk=user.pk) if action == "view" else self.none()
 
 
-class BodycamUserManager(UserManager.from_queryset(UserQuerySet)):
+# Migrations name a manager by its class, so the class from_queryset() makes is subclassed.
+_UserManagerFromQuerySet = UserManager.from_queryset(UserQuerySet)
+
+
+# The django-stubs plugin turns the base into a class, but mypy has already judged it a variable
+# on an earlier pass (python/mypy#17402); the class it ends up with is fully typed all the same.
+class BodycamUserManager(_UserManagerFromQuerySet["User"]):  # type: ignore[valid-type]
     pass
 
 
@@ -69,7 +75,7 @@ class User(AbstractUser):
         Unit, verbose_name=_("单位"), null=True, blank=True, on_delete=models.PROTECT
     )
 
-    objects = BodycamUserManager()
+    objects: ClassVar[BodycamUserManager] = BodycamUserManager()
 
     class Meta:
         verbose_name = _("用户")
@@ -153,7 +159,7 @@ class GrantStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("已撤回")
 
 
-class RoleGrantQuerySet(RestrictedQuerySet):
+class RoleGrantQuerySet(RestrictedQuerySet["RoleGrant"]):
     def scope(self, user: Any, action: str) -> Self:
         """view/confirm: the pending grants this user may decide: the head those of every role
         but the head's, an administrator those of the head's role; never a grant they asked
@@ -215,7 +221,7 @@ class RoleGrant(models.Model):
         return f"{self.user} · {self.get_role_display()} · {self.get_status_display()}"
 
 
-class ApiTokenQuerySet(RestrictedQuerySet):
+class ApiTokenQuerySet(RestrictedQuerySet["ApiToken"]):
     def scope(self, user: Any, action: str) -> Self:
         """Everyone sees and revokes their own tokens; administrators everyone's (still only
         the prefix: no one can read a key)."""

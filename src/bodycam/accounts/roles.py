@@ -6,6 +6,7 @@ an administrator manages people and settings, nothing else.
 """
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
@@ -96,7 +97,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 }
 
 # What each role does next, shown on the home page (the regulation article in brackets).
-ROLE_GUIDANCE: dict[str, str] = {
+ROLE_GUIDANCE: dict[str, Promise] = {
     Role.OFFICER: _(
         "出勤前向保管员领用执法记录仪并完成使用前检查（电量、存储、时钟，R-07）；到达现场即开启执法活动，"
         "先说告知用语，全程不间断录像（R-08、R-09）；当日返回后把记录仪交综合科采集入库（R-13）。"

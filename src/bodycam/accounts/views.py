@@ -15,13 +15,13 @@ from bodycam.accounts.forms import TokenForm
 from bodycam.accounts.imports import apply_user_import, plan_user_import
 from bodycam.accounts.models import ApiToken, GrantStatus, RoleGrant, User
 from bodycam.importing import import_page
-from bodycam.lib.access import permission_required
+from bodycam.lib.access import AuthenticatedHttpRequest, permission_required
 from bodycam.lib.api import restricted_object
 from bodycam.lib.errors import Refused
 
 
 @permission_required("accounts.view_user")
-def people(request: HttpRequest) -> HttpResponse:
+def people(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The staff directory: name, badge number, unit and roles."""
     users = (
         User.objects.restrict(request.user, "view")
@@ -50,7 +50,7 @@ def people_import(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def my_account(request: HttpRequest) -> HttpResponse:
+def my_account(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Your roles (and those awaiting confirmation), your password, your API tokens."""
     user = request.user
     return render(
@@ -71,12 +71,12 @@ def my_account(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def change_password(request: HttpRequest) -> HttpResponse:
+def change_password(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = PasswordChangeForm(request.user, request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))  # ErrorList items read as text
         return redirect("account")
     accounts.reset_password(
         request.user, form.cleaned_data["new_password1"], request.user, via="account"
@@ -88,7 +88,7 @@ def change_password(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def token_new(request: HttpRequest) -> HttpResponse:
+def token_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = TokenForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请填写有效的用途和天数。"))
@@ -105,7 +105,7 @@ def token_new(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def token_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     token = restricted_object(ApiToken.objects, request.user, "revoke", pk)
     try:
         tokens.revoke_token(token, request.user)
@@ -117,7 +117,7 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def role_grants(request: HttpRequest) -> HttpResponse:
+def role_grants(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The role grants awaiting this user's confirmation (the head; administrators for the
     head's role)."""
     pending = grants.confirmable_by(request.user).select_related("user", "requested_by")
@@ -126,7 +126,7 @@ def role_grants(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def role_grant_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def role_grant_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     grant = restricted_object(RoleGrant.objects, request.user, "confirm", pk)
     comment = request.POST.get("comment", "")
     try:

@@ -3,14 +3,15 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.request import Request
 from rest_framework.response import Response
 
+from bodycam.accounts.models import User
 from bodycam.activities import exemptions, lifecycle
 from bodycam.activities.models import EnforcementActivity, Exemption
 from bodycam.activities.vocabulary import ActivityType
 from bodycam.devices.lookup import device_by_serial, person
-from bodycam.lib.api import RestrictedViewSetMixin, restricted_object
+from bodycam.devices.models import Device
+from bodycam.lib.api import AuthenticatedRequest, RestrictedViewSetMixin, restricted_object
 
 
 class ExemptionSerializer(serializers.ModelSerializer):
@@ -34,8 +35,12 @@ class ExemptionRequest(serializers.ModelSerializer):
 
 
 class ActivitySerializer(serializers.ModelSerializer):
-    officers = serializers.SlugRelatedField(many=True, read_only=True, slug_field="badge_number")
-    devices = serializers.SlugRelatedField(many=True, read_only=True, slug_field="serial")
+    officers: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        many=True, read_only=True, slug_field="badge_number"
+    )
+    devices: serializers.SlugRelatedField[Device] = serializers.SlugRelatedField(
+        many=True, read_only=True, slug_field="serial"
+    )
     exemptions = ExemptionSerializer(many=True, read_only=True)
 
     class Meta:
@@ -72,14 +77,16 @@ class ReviewRequest(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ActivityViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class ActivityViewSet(
+    RestrictedViewSetMixin[EnforcementActivity], viewsets.ReadOnlyModelViewSet[EnforcementActivity]
+):
     """Enforcement activities (R-03): officers open and close their own."""
 
     serializer_class = ActivitySerializer
     queryset = EnforcementActivity.objects.prefetch_related("officers", "devices", "exemptions")
 
     @extend_schema(request=OpenRequest, responses={201: ActivitySerializer})
-    def create(self, request: Request, **kwargs) -> Response:
+    def create(self, request: AuthenticatedRequest, **kwargs) -> Response:
         body = OpenRequest(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
@@ -95,7 +102,7 @@ class ActivityViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=CloseRequest, responses=ActivitySerializer)
     @action(detail=True, methods=["post"])
-    def close(self, request: Request, **kwargs) -> Response:
+    def close(self, request: AuthenticatedRequest, **kwargs) -> Response:
         activity = self.get_object()
         body = CloseRequest(data=request.data)
         body.is_valid(raise_exception=True)
@@ -106,7 +113,7 @@ class ActivityViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=ReturnRequest, responses=ActivitySerializer)
     @action(detail=True, methods=["post"], url_path="return")
-    def record_return(self, request: Request, **kwargs) -> Response:
+    def record_return(self, request: AuthenticatedRequest, **kwargs) -> Response:
         """When the officers came back from work away from base (R-13's 24 hours start)."""
         activity = self.get_object()
         body = ReturnRequest(data=request.data)
@@ -116,7 +123,7 @@ class ActivityViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         return Response(ActivitySerializer(activity).data)
 
 
-class ExemptionViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class ExemptionViewSet(RestrictedViewSetMixin[Exemption], viewsets.ReadOnlyModelViewSet[Exemption]):
     """Exemptions from recording (R-04): filed by officers, reviewed by the oversight office."""
 
     serializer_class = ExemptionSerializer
@@ -124,7 +131,7 @@ class ExemptionViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     action_restrictions = {"acknowledge": "review", "send_back": "review"}
 
     @extend_schema(request=ExemptionRequest, responses={201: ExemptionSerializer})
-    def create(self, request: Request, **kwargs) -> Response:
+    def create(self, request: AuthenticatedRequest, **kwargs) -> Response:
         body = ExemptionRequest(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
@@ -137,7 +144,7 @@ class ExemptionViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         )
         return Response(ExemptionSerializer(exemption).data, status=status.HTTP_201_CREATED)
 
-    def _review(self, request: Request, accept: bool) -> Response:
+    def _review(self, request: AuthenticatedRequest, accept: bool) -> Response:
         exemption = self.get_object()
         body = ReviewRequest(data=request.data)
         body.is_valid(raise_exception=True)
@@ -147,10 +154,10 @@ class ExemptionViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=ReviewRequest, responses=ExemptionSerializer)
     @action(detail=True, methods=["post"])
-    def acknowledge(self, request: Request, **kwargs) -> Response:
+    def acknowledge(self, request: AuthenticatedRequest, **kwargs) -> Response:
         return self._review(request, accept=True)
 
     @extend_schema(request=ReviewRequest, responses=ExemptionSerializer)
     @action(detail=True, methods=["post"], url_path="return")
-    def send_back(self, request: Request, **kwargs) -> Response:
+    def send_back(self, request: AuthenticatedRequest, **kwargs) -> Response:
         return self._review(request, accept=False)

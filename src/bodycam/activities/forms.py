@@ -37,14 +37,17 @@ class OpenActivityForm(Form):
 
     def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["officers"].queryset = User.objects.filter(
+        officers, devices = self.fields["officers"], self.fields["devices"]
+        assert isinstance(officers, forms.ModelMultipleChoiceField)
+        assert isinstance(devices, forms.ModelMultipleChoiceField)
+        officers.queryset = User.objects.filter(
             is_active=True, role_assignments__role=Role.OFFICER
         ).order_by("badge_number")
-        self.fields["devices"].queryset = Device.objects.exclude(
+        devices.queryset = Device.objects.exclude(
             status__in=[DeviceStatus.RETIRED, DeviceStatus.LOST]
         )
-        self.fields["officers"].initial = [user.pk]
-        self.fields["devices"].initial = list(
+        officers.initial = [user.pk]
+        devices.initial = list(
             Device.objects.filter(
                 issues__officer=user, issues__returned_at__isnull=True
             ).values_list("pk", flat=True)

@@ -27,7 +27,7 @@ class ActivityEvent(models.TextChoices):
     EXEMPTION_RETURNED = "exemption_returned", _("退回不予记录情形")
 
 
-class ActivityQuerySet(RestrictedQuerySet):
+class ActivityQuerySet(RestrictedQuerySet["EnforcementActivity"]):
     def scope(self, user: Any, action: str) -> Self:
         """Overseeing roles see every activity; officers see and change their own; the
         oversight office sees those with an exemption."""
@@ -91,7 +91,7 @@ class ExemptionStatus(models.TextChoices):
     RETURNED = "returned", _("已退回")
 
 
-class ExemptionQuerySet(RestrictedQuerySet):
+class ExemptionQuerySet(RestrictedQuerySet["Exemption"]):
     def scope(self, user: Any, action: str) -> Self:
         if action == "view" and (
             user.has_perm("activities.review_exemption")

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,13 +18,13 @@ from bodycam.activities.forms import (
 )
 from bodycam.activities.models import EnforcementActivity, Exemption, ExemptionStatus
 from bodycam.ledger.history import custody_history
-from bodycam.lib.access import permission_required
+from bodycam.lib.access import AuthenticatedHttpRequest, permission_required
 from bodycam.lib.api import restricted_object
 from bodycam.lib.errors import Refused
 
 
 @login_required
-def activity_list(request: HttpRequest) -> HttpResponse:
+def activity_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     activities = EnforcementActivity.objects.restrict(request.user).prefetch_related("officers")
     if status := request.GET.get("status"):
         activities = activities.filter(status=status)
@@ -33,7 +33,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
 
 
 @permission_required("activities.add_enforcementactivity")
-def activity_new(request: HttpRequest) -> HttpResponse:
+def activity_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = OpenActivityForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -52,7 +52,7 @@ def activity_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     activity = restricted_object(EnforcementActivity.objects, request.user, "view", pk)
     mine = EnforcementActivity.objects.restrict(request.user, "change").filter(pk=pk).exists()
     return render(
@@ -72,13 +72,13 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _mine(request: HttpRequest, pk: int) -> EnforcementActivity:
+def _mine(request: AuthenticatedHttpRequest, pk: int) -> EnforcementActivity:
     return restricted_object(EnforcementActivity.objects, request.user, "change", pk)
 
 
 @require_POST
 @login_required
-def activity_close(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     activity = _mine(request, pk)
     form = CloseActivityForm(request.POST)
     if form.is_valid():
@@ -100,7 +100,7 @@ def activity_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def activity_return(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_return(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     activity = _mine(request, pk)
     form = ReturnForm(request.POST)
     if form.is_valid():
@@ -116,7 +116,7 @@ def activity_return(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def exemption_new(request: HttpRequest, pk: int) -> HttpResponse:
+def exemption_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     activity = _mine(request, pk)
     form = ExemptionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -134,7 +134,7 @@ def exemption_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @permission_required("activities.review_exemption")
-def exemption_inbox(request: HttpRequest) -> HttpResponse:
+def exemption_inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     items = Exemption.objects.restrict(request.user, "review").select_related(
         "activity", "filed_by"
     )
@@ -151,7 +151,7 @@ def exemption_inbox(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @permission_required("activities.review_exemption")
-def exemption_review(request: HttpRequest, pk: int) -> HttpResponse:
+def exemption_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     exemption = restricted_object(Exemption.objects, request.user, "review", pk)
     accept = request.POST.get("decision") == "acknowledge"
     form = ReviewForm(request.POST, prefix=f"e{pk}")

@@ -1,17 +1,18 @@
 """Devices through the API: the same rules, refusals and ledger entries as the pages."""
 
+from typing import Any, ClassVar
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.request import Request
 from rest_framework.response import Response
 
 from bodycam.devices import checks, registry, states
 from bodycam.devices.lookup import device_by_serial, person
 from bodycam.devices.models import Device, DeviceIssue, MaintenanceKind, PreUseCheck
 from bodycam.devices.queries import filter_devices
-from bodycam.lib.api import NOT_FOUND, RestrictedViewSetMixin
+from bodycam.lib.api import NOT_FOUND, AuthenticatedRequest, RestrictedViewSetMixin
 
 
 class CheckSerializer(serializers.ModelSerializer):
@@ -56,7 +57,7 @@ class DeviceSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
         read_only_fields = ["status", "unit"]
         # The registry alone judges serials, so every refusal reads the same everywhere.
-        extra_kwargs = {"serial": {"validators": []}}
+        extra_kwargs: ClassVar[dict[str, dict[str, Any]]] = {"serial": {"validators": []}}
 
     def to_representation(self, device: Device) -> dict:
         data = super().to_representation(device)
@@ -88,7 +89,7 @@ class CorrectionRequest(serializers.Serializer):
     notes = serializers.CharField(required=False, allow_blank=True)
 
 
-class DeviceViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class DeviceViewSet(RestrictedViewSetMixin[Device], viewsets.ReadOnlyModelViewSet[Device]):
     """The device registry (R-05): register, issue, return, maintain, check (R-07)."""
 
     serializer_class = DeviceSerializer
@@ -107,7 +108,7 @@ class DeviceViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         return filter_devices(super().get_queryset(), self.request.query_params)
 
     @extend_schema(request=DeviceSerializer, responses={201: DeviceSerializer})
-    def create(self, request: Request, **kwargs) -> Response:
+    def create(self, request: AuthenticatedRequest, **kwargs) -> Response:
         body = DeviceSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         fields = dict(body.validated_data)
@@ -117,7 +118,7 @@ class DeviceViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=IssueRequest, responses={201: IssueSerializer})
     @action(detail=True, methods=["post"])
-    def issue(self, request: Request, **kwargs) -> Response:
+    def issue(self, request: AuthenticatedRequest, **kwargs) -> Response:
         device = self.get_object()
         body = IssueRequest(data=request.data)
         body.is_valid(raise_exception=True)
@@ -128,13 +129,13 @@ class DeviceViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=None, responses=IssueSerializer)
     @action(detail=True, methods=["post"], url_path="return")
-    def give_back(self, request: Request, **kwargs) -> Response:
+    def give_back(self, request: AuthenticatedRequest, **kwargs) -> Response:
         issue = registry.return_device(self.get_object(), request.user)
         return Response(IssueSerializer(issue).data)
 
     @extend_schema(request=MaintenanceRequest, responses={201: None})
     @action(detail=True, methods=["post"])
-    def maintenance(self, request: Request, **kwargs) -> Response:
+    def maintenance(self, request: AuthenticatedRequest, **kwargs) -> Response:
         device = self.get_object()
         body = MaintenanceRequest(data=request.data)
         body.is_valid(raise_exception=True)
@@ -152,14 +153,14 @@ class DeviceViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(responses=CheckSerializer(many=True))
     @action(detail=True, methods=["get"])
-    def checks(self, request: Request, **kwargs) -> Response:
+    def checks(self, request: AuthenticatedRequest, **kwargs) -> Response:
         """The device's pre-use checks, newest first."""
         device = self.get_object()
         return Response(CheckSerializer(device.checks.all(), many=True).data)
 
     @extend_schema(request=CheckSerializer, responses={201: CheckSerializer})
     @checks.mapping.post
-    def add_check(self, request: Request, **kwargs) -> Response:
+    def add_check(self, request: AuthenticatedRequest, **kwargs) -> Response:
         """Record a pre-use check (R-07): the officer carrying the device, or its custodian."""
         device = self.get_object()
         body = CheckSerializer(data=request.data)
@@ -174,7 +175,7 @@ class DeviceViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         check = checks.record_check(device, reading, request.user)
         return Response(CheckSerializer(check).data, status=status.HTTP_201_CREATED)
 
-    def _with_reason(self, request: Request, change) -> Response:
+    def _with_reason(self, request: AuthenticatedRequest, change) -> Response:
         device = self.get_object()
         body = ReasonRequest(data=request.data)
         body.is_valid(raise_exception=True)
@@ -183,19 +184,19 @@ class DeviceViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=ReasonRequest, responses=DeviceSerializer)
     @action(detail=True, methods=["post"])
-    def lost(self, request: Request, **kwargs) -> Response:
+    def lost(self, request: AuthenticatedRequest, **kwargs) -> Response:
         """Record the device as lost, with the reason (its custodian)."""
         return self._with_reason(request, states.mark_lost)
 
     @extend_schema(request=ReasonRequest, responses=DeviceSerializer)
     @action(detail=True, methods=["post"])
-    def found(self, request: Request, **kwargs) -> Response:
+    def found(self, request: AuthenticatedRequest, **kwargs) -> Response:
         """A lost device is found again: back in stock, with the reason."""
         return self._with_reason(request, states.mark_found)
 
     @extend_schema(request=CorrectionRequest, responses=DeviceSerializer)
     @action(detail=True, methods=["post"])
-    def correct(self, request: Request, **kwargs) -> Response:
+    def correct(self, request: AuthenticatedRequest, **kwargs) -> Response:
         """Correct the device's record (maker, model, purchase date …) with a reason."""
         device = self.get_object()
         body = CorrectionRequest(data=request.data)

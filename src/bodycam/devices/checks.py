@@ -67,7 +67,7 @@ def _validate(reading: Reading) -> None:
 
 def judge(reading: Reading, offset: timedelta) -> list[dict]:
     """The problems of a reading against today's thresholds; empty when ready to film."""
-    problems = []
+    problems: list[dict] = []
     if not reading.no_fault:
         problems.append({"code": "fault"})
     if reading.battery_percent < settings.CHECK_MIN_BATTERY_PERCENT:
@@ -78,8 +78,8 @@ def judge(reading: Reading, offset: timedelta) -> list[dict]:
         problems.append({"code": "storage", "value": value, "limit": settings.CHECK_MIN_FREE_GB})
     limit = settings.CHECK_MAX_CLOCK_OFFSET_SECONDS
     if abs(offset.total_seconds()) > limit:
-        value = round(offset.total_seconds(), 1)
-        problems.append({"code": "clock", "value": value, "limit": limit})
+        seconds = round(offset.total_seconds(), 1)
+        problems.append({"code": "clock", "value": seconds, "limit": limit})
     return problems
 
 

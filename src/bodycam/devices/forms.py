@@ -36,7 +36,9 @@ class DeviceForm(Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["custodian"].queryset = people_with(Role.CUSTODIAN)
+        custodian = self.fields["custodian"]
+        assert isinstance(custodian, forms.ModelChoiceField)
+        custodian.queryset = people_with(Role.CUSTODIAN)
 
 
 class IssueForm(Form):
@@ -50,7 +52,9 @@ class IssueForm(Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["officer"].queryset = people_with(Role.OFFICER)
+        officer = self.fields["officer"]
+        assert isinstance(officer, forms.ModelChoiceField)
+        officer.queryset = people_with(Role.OFFICER)
 
 
 class CheckForm(Form):
@@ -116,7 +120,9 @@ class MaintenanceForm(Form):
     def __init__(self, *args, user=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if user is not None:  # a custodian replaces with a device they keep
-            self.fields["replacement"].queryset = Device.objects.restrict(user, "change")
+            replacement = self.fields["replacement"]
+            assert isinstance(replacement, forms.ModelChoiceField)
+            replacement.queryset = Device.objects.restrict(user, "change")
 
     kind = forms.ChoiceField(label=_("类别"), choices=MaintenanceKind.choices)
     description = forms.CharField(label=_("说明"), widget=forms.Textarea(attrs={"rows": 2}))

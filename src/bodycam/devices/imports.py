@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Field, OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from bodycam.accounts.imports import UNKNOWN_UNIT, units_by_name_or_code
@@ -126,8 +126,9 @@ def _plan_row(line: int, cells: dict[str, str], known: _Known) -> RowPlan:
     values["purchase_date"] = _date(cells.get("purchase_date", ""), problems)
     for key in ("manufacturer", "model"):
         if len(values[key]) > 100:
-            name = Device._meta.get_field(key).verbose_name
-            problems.append(say(_("%(column)s 超过 100 个字。"), column=name))
+            model_field = Device._meta.get_field(key)
+            assert isinstance(model_field, Field)
+            problems.append(say(_("%(column)s 超过 100 个字。"), column=model_field.verbose_name))
     row.values = values
     return row
 

@@ -31,7 +31,7 @@ class DeviceEvent(models.TextChoices):
     CORRECTED = "corrected", _("更正台账信息")
 
 
-class DeviceQuerySet(RestrictedQuerySet):
+class DeviceQuerySet(RestrictedQuerySet["Device"]):
     def scope(self, user: Any, action: str) -> Self:
         """view: registry roles see all, others the devices they carry or keep.
         change/issue: custodians their own devices (R-05: one custodian each).

@@ -22,17 +22,17 @@ from bodycam.devices.forms import (
 from bodycam.devices.models import Device, DeviceStatus
 from bodycam.devices.queries import FILTERS, filter_devices
 from bodycam.ledger.history import custody_history
-from bodycam.lib.access import permission_required
+from bodycam.lib.access import AuthenticatedHttpRequest, permission_required
 from bodycam.lib.api import restricted_object
 from bodycam.lib.errors import Refused
 
 
-def _device(request: HttpRequest, pk: int, action: str) -> Device:
+def _device(request: AuthenticatedHttpRequest, pk: int, action: str) -> Device:
     return restricted_object(Device.objects, request.user, action, pk)
 
 
 @login_required
-def device_list(request: HttpRequest) -> HttpResponse:
+def device_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     devices = Device.objects.restrict(request.user).select_related("custodian", "unit")
     page = Paginator(filter_devices(devices, request.GET), 50).get_page(request.GET.get("page"))
     return render(
@@ -48,7 +48,7 @@ def device_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def device_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def device_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     device = _device(request, pk, "view")
     check = device.latest_check
     may_issue = Device.objects.restrict(request.user, "issue").filter(pk=pk).exists()
@@ -78,7 +78,7 @@ def device_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @permission_required("devices.add_device")
-def device_new(request: HttpRequest) -> HttpResponse:
+def device_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = DeviceForm(request.POST or None, initial={"custodian": request.user.pk})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -105,7 +105,7 @@ def _act(request: HttpRequest, device: Device, work, done: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def device_issue(request: HttpRequest, pk: int) -> HttpResponse:
+def device_issue(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     device = _device(request, pk, "issue")
     form = IssueForm(request.POST)
     if not form.is_valid():
@@ -121,7 +121,7 @@ def device_issue(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def device_return(request: HttpRequest, pk: int) -> HttpResponse:
+def device_return(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     device = _device(request, pk, "issue")
     return _act(
         request, device, lambda: registry.return_device(device, request.user), _("已归还。")
@@ -130,7 +130,7 @@ def device_return(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def device_maintenance(request: HttpRequest, pk: int) -> HttpResponse:
+def device_maintenance(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     device = _device(request, pk, "change")
     form = MaintenanceForm(request.POST, user=request.user)
     if not form.is_valid():
@@ -151,7 +151,7 @@ def device_maintenance(request: HttpRequest, pk: int) -> HttpResponse:
 USABLE = (DeviceStatus.IN_STOCK, DeviceStatus.ISSUED)
 
 
-def _with_reason(request: HttpRequest, pk: int, change, done: str) -> HttpResponse:
+def _with_reason(request: AuthenticatedHttpRequest, pk: int, change, done: str) -> HttpResponse:
     device = _device(request, pk, "change")
     reason = ReasonForm(request.POST).data.get("reason", "")
     return _act(request, device, lambda: change(device, reason, request.user), done)
@@ -159,19 +159,19 @@ def _with_reason(request: HttpRequest, pk: int, change, done: str) -> HttpRespon
 
 @require_POST
 @login_required
-def device_lost(request: HttpRequest, pk: int) -> HttpResponse:
+def device_lost(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _with_reason(request, pk, states.mark_lost, _("已登记遗失。"))
 
 
 @require_POST
 @login_required
-def device_found(request: HttpRequest, pk: int) -> HttpResponse:
+def device_found(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _with_reason(request, pk, states.mark_found, _("已登记找回，记录仪回到在库状态。"))
 
 
 @require_POST
 @login_required
-def device_correct(request: HttpRequest, pk: int) -> HttpResponse:
+def device_correct(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     device = _device(request, pk, "change")
     form = CorrectionForm(request.POST)
     if not form.is_valid():
@@ -186,7 +186,7 @@ def device_correct(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def device_check(request: HttpRequest, pk: int) -> HttpResponse:
+def device_check(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     device = _device(request, pk, "check")
     form = CheckForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -209,7 +209,7 @@ def device_check(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def my_devices(request: HttpRequest) -> HttpResponse:
+def my_devices(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The devices the signed-in officer carries or keeps: one tap to check them."""
     devices = Device.objects.filter(
         Q(issues__officer=request.user, issues__returned_at__isnull=True)

@@ -63,7 +63,7 @@ class HeadSerializer(serializers.ModelSerializer):
         for name in ("action", "actor", "subject_kind", "subject_id", "sha256", "since", "until")
     ]
 )
-class EntryViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class EntryViewSet(RestrictedViewSetMixin[LedgerEntry], viewsets.ReadOnlyModelViewSet[LedgerEntry]):
     """Ledger entries: auditors and the head read all; others their own actions."""
 
     serializer_class = EntrySerializer

@@ -31,7 +31,9 @@ class Subject:
             return cls("", "")
         if isinstance(thing, Subject):
             return thing
-        return cls(thing._meta.model_name, str(thing.pk), getattr(thing, "sha256", "") or "")
+        kind = thing._meta.model_name
+        assert kind is not None  # set on every model class Django prepared
+        return cls(kind, str(thing.pk), getattr(thing, "sha256", "") or "")
 
 
 def canonical_json(value: Any) -> str:

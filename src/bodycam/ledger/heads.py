@@ -49,7 +49,10 @@ def _load_or_create(path: Path) -> Ed25519PrivateKey:
         )
         with contextlib.suppress(FileExistsError):  # another process made it first
             write_private(path, pem)
-    return serialization.load_pem_private_key(path.read_bytes(), password=None)
+    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    if not isinstance(key, Ed25519PrivateKey):
+        raise TypeError(f"{path} holds no Ed25519 private key")
+    return key
 
 
 def public_key_bytes() -> bytes:

@@ -102,7 +102,7 @@ def new_perfect_subtrees(old_size: int, new_size: int, min_level: int) -> list[t
     """
     if not 0 <= old_size <= new_size or min_level < 1:
         raise ValueError(f"bad growth {old_size} -> {new_size} or level {min_level}")
-    nodes = []
+    nodes: list[tuple[int, int]] = []
     level = min_level
     while new_size >> level:
         nodes.extend((level, index) for index in range(old_size >> level, new_size >> level))

@@ -2,12 +2,14 @@
 changes, and database triggers (guards.py) refuse them too."""
 
 import json
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from bodycam.lib.restrict import RestrictedQuerySet
+
+_M_co = TypeVar("_M_co", bound=models.Model, covariant=True)
 
 
 class Action(models.TextChoices):
@@ -56,7 +58,7 @@ class AppendOnlyModel(models.Model):
         raise ImmutableRowError(f"{type(self).__name__} rows cannot be deleted")
 
 
-class AppendOnlyQuerySet(RestrictedQuerySet):
+class AppendOnlyQuerySet(RestrictedQuerySet[_M_co]):
     def update(self, **kwargs: Any) -> int:
         raise ImmutableRowError(f"{self.model.__name__} rows cannot be changed")
 
@@ -64,7 +66,7 @@ class AppendOnlyQuerySet(RestrictedQuerySet):
         raise ImmutableRowError(f"{self.model.__name__} rows cannot be deleted")
 
 
-class LedgerEntryQuerySet(AppendOnlyQuerySet):
+class LedgerEntryQuerySet(AppendOnlyQuerySet["LedgerEntry"]):
     def scope(self, user: Any, action: str) -> Self:
         """Auditors and the head read everything; others the custody history of whatever they
         may see, their own actions and their own account's entries (subjects.visible_to)."""

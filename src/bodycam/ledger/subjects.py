@@ -35,6 +35,7 @@ class SubjectKind:
     def verbose_name(self) -> str:
         if self.label is not None:
             return str(self.label)
+        assert self.model is not None, "a kind without a model is given a label"
         return str(apps.get_model(self.model)._meta.verbose_name)
 
 

@@ -101,7 +101,7 @@ def verify_ledger() -> LedgerReport:
     }
     report.subtrees = len(cached)
     tree_state = _CompactRange()
-    roots_at = {head.tree_size: None for head in head_list}
+    roots_at: dict[int, bytes | None] = {head.tree_size: None for head in head_list}
     if 0 in roots_at:
         roots_at[0] = tree_state.root()
     for row in _stored_entries():

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -26,7 +27,7 @@ def cycle_progress() -> dict | None:
 
 @permission_required("ledger.view_all_entries")
 def ledger_browser(request: HttpRequest) -> HttpResponse:
-    entries = LedgerEntry.objects.restrict(request.user).order_by("-seq")
+    entries: QuerySet[LedgerEntry] = LedgerEntry.objects.restrict(request.user).order_by("-seq")
     try:
         entries = filter_entries(entries, request.GET)
     except Refused as refusal:

@@ -8,7 +8,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
+from bodycam.accounts.models import User
+
 View = Callable[..., HttpResponse]
+
+
+class AuthenticatedHttpRequest(HttpRequest):
+    """The request of a view behind `login_required` or `permission_required`: its user has
+    signed in. For type checking only (django-stubs' pattern); Django makes the requests."""
+
+    user: User
 
 
 def permission_required(permission: str) -> Callable[[View], View]:

@@ -1,24 +1,28 @@
 """Shared API plumbing: authorisation by action before anything else, rows restricted exactly as
-the pages restrict them, bounded pagination, and one shape for every error.
+the pages restrict them, and one shape for every error (bounded pagination: lib/pagination.py).
 
 Every error answers `{"code": <stable name>, "detail": <message in the request's language>}`,
 plus `"errors": {field: [messages]}` when a body did not validate.
 """
 
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.db.models import Model, QuerySet
+from django.db.models import Model
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions
-from rest_framework.pagination import LimitOffsetPagination
+from rest_framework import exceptions, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_handler
 
+from bodycam.accounts.models import User
 from bodycam.lib.errors import Refused
 from bodycam.lib.parsing import parse_id
+from bodycam.lib.restrict import RestrictedQuerySet
+
+_M = TypeVar("_M", bound=Model)
+_M_co = TypeVar("_M_co", bound=Model, covariant=True)
 
 # What each HTTP method does to a row, as the restriction it needs (NetBox's HTTP_ACTIONS).
 HTTP_ACTIONS = {
@@ -35,7 +39,14 @@ NOT_PERMITTED = _("您的角色没有这项权限。")
 SERVER_ERROR = _("服务器出错，未作任何更改。请稍后重试；如果一再出现，请联系系统管理员。")
 
 
-class RestrictedViewSetMixin:
+class AuthenticatedRequest(Request):
+    """A request whose user signed in: what every viewset and API view sees, since the default
+    permission (IsAuthenticated) refuses anyone else first. For type checking only."""
+
+    user: User
+
+
+class RestrictedViewSetMixin(viewsets.GenericViewSet[_M]):
     """Serve and change only the rows `restrict(user, restriction)` allows.
 
     The restriction of a request is decided in `initial()`, before any lookup or body parsing:
@@ -45,21 +56,24 @@ class RestrictedViewSetMixin:
     missing one, is a plain 404, so nobody learns what exists that they may not see.
     """
 
-    request: Request
-    action: str | None
-    kwargs: dict[str, Any]
-    queryset: QuerySet | None = None
+    queryset: RestrictedQuerySet[_M] | None = None
     action_restrictions: dict[str, str] = {}
+    restriction: str
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        super().initial(request, *args, **kwargs)
         self.restriction = self._restriction(request)
+        rows = self._rows()
         if self.restriction == "add":
-            meta = self.queryset.model._meta
+            meta = rows.model._meta
             if not request.user.has_perm(f"{meta.app_label}.add_{meta.model_name}"):
                 raise exceptions.PermissionDenied(NOT_PERMITTED)
-        elif self.queryset.restrict(request.user, self.restriction).query.is_empty():
+        elif rows.restrict(request.user, self.restriction).query.is_empty():
             raise exceptions.PermissionDenied(NOT_PERMITTED)
+
+    def _rows(self) -> RestrictedQuerySet[_M]:
+        assert self.queryset is not None, f"{type(self).__name__} needs a queryset"
+        return self.queryset
 
     def _restriction(self, request: Request) -> str:
         if self.action in self.action_restrictions:
@@ -68,18 +82,24 @@ class RestrictedViewSetMixin:
             return "add"
         return HTTP_ACTIONS.get(request.method or "GET", "view")
 
-    def get_queryset(self) -> QuerySet:
+    def get_queryset(self) -> RestrictedQuerySet[_M]:
         restriction = getattr(self, "restriction", "view")
-        return self.queryset.restrict(self.request.user, restriction)
+        return self._rows().restrict(self.request.user, restriction)
 
-    def get_object(self) -> Model:
-        key = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)  # type: ignore[attr-defined]
+    def get_object(self) -> _M:
+        key = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)
         if parse_id(key) is None:
             raise exceptions.NotFound(NOT_FOUND)
-        return super().get_object()  # type: ignore[misc]
+        return super().get_object()
 
 
-def restricted_object(queryset: QuerySet, user: Any, restriction: str, pk: Any) -> Model:
+class Restrictable(Protocol[_M_co]):
+    """A RestrictedQuerySet, or a manager made from one."""
+
+    def restrict(self, user: Any, action: str = ...) -> RestrictedQuerySet[_M_co]: ...
+
+
+def restricted_object(queryset: Restrictable[_M], user: Any, restriction: str, pk: Any) -> _M:
     """One row of `queryset` that `user` may act on, for views outside a viewset: 403 when the
     role may not do this to any row, 404 for a row outside what they may (or a missing one)."""
     allowed = queryset.restrict(user, restriction)
@@ -90,12 +110,6 @@ def restricted_object(queryset: QuerySet, user: Any, restriction: str, pk: Any) 
     if found is None:
         raise Http404(NOT_FOUND)
     return found
-
-
-class Pagination(LimitOffsetPagination):
-    """Pages of at most 500 rows; an offset past the end is an empty page."""
-
-    max_limit = 500
 
 
 def _codes(detail: Any) -> Any:

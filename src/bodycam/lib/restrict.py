@@ -1,11 +1,13 @@
 """One way to ask "which rows may this user see for this action", used by pages, API and CLI."""
 
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 from django.db import models
 
+_M_co = TypeVar("_M_co", bound=models.Model, covariant=True)
 
-class RestrictedQuerySet(models.QuerySet):
+
+class RestrictedQuerySet(models.QuerySet[_M_co]):
     """A queryset with `restrict(user, action)`.
 
     The default allows the rows when the user holds `<app>.<action>_<model>` and nothing

@@ -10,6 +10,7 @@ import re
 import unicodedata
 import warnings
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
@@ -223,7 +224,7 @@ def _display_width(value: Any) -> int:
 
 
 def find_columns(
-    table: Table, columns: dict[str, tuple[str, ...]], required: tuple[str, ...]
+    table: Table, columns: Mapping[str, tuple[str, ...]], required: tuple[str, ...]
 ) -> dict[str, str]:
     """Which header holds each field, given each field's accepted names (Chinese first).
 

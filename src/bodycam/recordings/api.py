@@ -4,19 +4,24 @@ an approved viewing request), the same filters as the page, and linking."""
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.request import Request
 from rest_framework.response import Response
 
+from bodycam.accounts.models import User
 from bodycam.activities.models import EnforcementActivity
-from bodycam.lib.api import RestrictedViewSetMixin, restricted_object
+from bodycam.devices.models import Device
+from bodycam.lib.api import AuthenticatedRequest, RestrictedViewSetMixin, restricted_object
 from bodycam.recordings import linking
 from bodycam.recordings.models import Recording
 from bodycam.recordings.queries import FILTERS, filter_recordings
 
 
 class RecordingSerializer(serializers.ModelSerializer):
-    device = serializers.SlugRelatedField(read_only=True, slug_field="serial")
-    officer = serializers.SlugRelatedField(read_only=True, slug_field="badge_number")
+    device: serializers.SlugRelatedField[Device] = serializers.SlugRelatedField(
+        read_only=True, slug_field="serial"
+    )
+    officer: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        read_only=True, slug_field="badge_number"
+    )
     duration_seconds = serializers.SerializerMethodField()
 
     class Meta:
@@ -40,7 +45,7 @@ class LinkRequest(serializers.Serializer):
 
 
 @extend_schema(parameters=[OpenApiParameter(name, str) for name in FILTERS])
-class RecordingViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class RecordingViewSet(RestrictedViewSetMixin[Recording], viewsets.ReadOnlyModelViewSet[Recording]):
     """Recordings (R-11..R-13): metadata, times raw and interpreted, hash, deadline, link."""
 
     serializer_class = RecordingSerializer
@@ -51,7 +56,7 @@ class RecordingViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=LinkRequest, responses=RecordingSerializer)
     @action(detail=True, methods=["post"])
-    def link(self, request: Request, **kwargs) -> Response:
+    def link(self, request: AuthenticatedRequest, **kwargs) -> Response:
         """Link the recording to an activity, or unlink it (records office, R-02)."""
         recording = self.get_object()
         body = LinkRequest(data=request.data)

@@ -236,7 +236,8 @@ def _duplicate(path: Path, kind: str, existing: Recording, given: Given) -> Inge
 
 def _os_reason(exc: OSError) -> str:
     """Why a file could not be read or written (the system's own words stay in the log)."""
-    return OS_REASONS.get(exc.errno, gettext_noop("文件无法读写"))
+    unknown = gettext_noop("文件无法读写")
+    return OS_REASONS.get(exc.errno, unknown) if exc.errno is not None else unknown
 
 
 OS_REASONS = {

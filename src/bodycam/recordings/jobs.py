@@ -1,7 +1,7 @@
 """A recording's follow-up job: queued with the recording, its state kept in ProcessingJob by
 the job itself, and shown on the recording's page as a person reads it."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -45,7 +45,7 @@ def succeeded(recording_id: int, report: dict, unavailable: list[str]) -> None:
     )  # fmt: skip
 
 
-def failed(recording_id: int, attempt: int, error: BaseException) -> timezone.datetime | None:
+def failed(recording_id: int, attempt: int, error: BaseException) -> datetime | None:
     """Record a failed attempt; returns when to retry (None after the last attempt)."""
     retry_at = None
     if attempt < MAX_ATTEMPTS:

@@ -35,16 +35,17 @@ def matching_activity(recording: Recording) -> EnforcementActivity | None:
         .filter(Q(ended_at__gte=recording.recorded_at - slack) | Q(ended_at__isnull=True))
         .distinct()
     )
-    if len(candidates) > 1 and recording.officer_id and recording.device_id:
-        both = [a for a in candidates if _uses(a, recording)]
+    officer_id, device_id = recording.officer_id, recording.device_id
+    if len(candidates) > 1 and officer_id and device_id:
+        both = [a for a in candidates if _uses(a, officer_id, device_id)]
         candidates = both or candidates
     return candidates[0] if len(candidates) == 1 else None
 
 
-def _uses(activity: EnforcementActivity, recording: Recording) -> bool:
+def _uses(activity: EnforcementActivity, officer_id: int, device_id: int) -> bool:
     return (
-        activity.officers.filter(pk=recording.officer_id).exists()
-        and activity.devices.filter(pk=recording.device_id).exists()
+        activity.officers.filter(pk=officer_id).exists()
+        and activity.devices.filter(pk=device_id).exists()
     )
 
 

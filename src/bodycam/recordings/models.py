@@ -29,7 +29,7 @@ class TimeSource(models.TextChoices):
     UNKNOWN = "unknown", _("无法确定")
 
 
-class RecordingQuerySet(RestrictedQuerySet):
+class RecordingQuerySet(RestrictedQuerySet["Recording"]):
     def scope(self, user: Any, action: str) -> Self:
         """The records office and overseeing roles see every recording's facts; an officer
         sees their own; the records office changes links and facts. Seeing content is another

@@ -95,7 +95,7 @@ def _preview(src: Path, dst: Path) -> dict:
 
 def _proxy(info) -> Callable[[Path, Path], dict | None]:
     method = proxies.plan(info)
-    makers = {
+    makers: dict[str, Callable[[Path, Path], proxies.ProxyResult]] = {
         "remux": proxies.remux,
         "transcode": proxies.transcode,
         "audio": proxies.audio_proxy,

@@ -27,7 +27,7 @@ from django.utils.translation import gettext_noop
 from PIL import Image, ImageOps
 
 from bodycam.lib import isobmff
-from bodycam.recordings.probe import MediaInfo, probe
+from bodycam.recordings.probe import MediaInfo, codec_name, probe
 
 PLAYABLE_VIDEO = frozenset({"h264", "vp9", "av1"})
 PLAYABLE_AUDIO = frozenset({"aac", "opus", "mp3"})
@@ -110,7 +110,7 @@ def audio_proxy(src: Path, dst: Path) -> ProxyResult:
     src, dst = Path(src), Path(dst)
     with _open(src) as container:
         stream = _audio_stream(container)
-        codec = _codec_name(stream) if stream is not None else ""
+        codec = codec_name(stream) if stream is not None else ""
     if codec == "aac":
         return _copy(src, dst, "audio", with_video=False)
     return _encode(src, dst, "audio", max_height=None)
@@ -180,7 +180,11 @@ class _Reading:
 
     def __init__(self, container: InputContainer) -> None:
         self.declared = container.duration / av.time_base if container.duration else None
-        self.time_bases = {stream.index: stream.time_base for stream in container.streams}
+        self.time_bases = {
+            stream.index: stream.time_base
+            for stream in container.streams
+            if stream.time_base is not None  # no packet of such a stream has a time either
+        }
         self.spans: dict[int, list[int]] = {}  # per stream: lowest pts, highest pts + duration
         self.failed = False
 
@@ -189,7 +193,7 @@ class _Reading:
         pts = packet.pts
         if pts is None:
             return
-        end = pts + packet.duration
+        end = pts + (packet.duration or 0)
         span = self.spans.get(packet.stream_index)
         if span is None:
             self.spans[packet.stream_index] = [pts, end]
@@ -206,6 +210,7 @@ class _Reading:
             (
                 float((end - start) * self.time_bases[index])
                 for index, (start, end) in self.spans.items()
+                if index in self.time_bases
             ),
             default=0.0,
         )
@@ -235,13 +240,6 @@ def _video_stream(container: InputContainer):
 
 def _audio_stream(container: InputContainer):
     return next((s for s in container.streams.audio if s.codec_context), None)
-
-
-def _codec_name(stream) -> str:
-    try:
-        return stream.codec_context.codec.canonical_name
-    except (AttributeError, av.FFmpegError):
-        return "unknown"
 
 
 def _packets(container: InputContainer, streams: list, reading: _Reading) -> Iterator[av.Packet]:
@@ -342,8 +340,11 @@ def _encode(src: Path, dst: Path, method: str, max_height: int | None) -> ProxyR
             raise ProxyError(gettext_noop("无法生成播放副本：没有画面或声音"))
         reading = _Reading(container)
         with _writing(dst) as out:
-            coders = [_Video(out, video, max_height)] if video is not None else []
-            coders += [_Audio(out, audio)] if audio is not None else []
+            coders: list[_Coder] = []
+            if video is not None and max_height is not None:
+                coders.append(_Video(out, video, max_height))
+            if audio is not None:
+                coders.append(_Audio(out, audio))
             by_index = {coder.source.index: coder for coder in coders}
             for packet in _packets(container, sources, reading):
                 if not _step(lambda p=packet: by_index[p.stream.index].feed(p)):

@@ -14,5 +14,6 @@ NOTE_TEXT = {
 
 def describe_note(note: dict) -> str:
     """A review note as a sentence in the active language."""
-    text = NOTE_TEXT.get(note.get("code"), note.get("code", ""))
+    code = note.get("code", "")
+    text = NOTE_TEXT.get(code, code)
     return str(text) % note if "value" in note else str(text)

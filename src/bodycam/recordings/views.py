@@ -3,13 +3,15 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bodycam.activities.models import EnforcementActivity
 from bodycam.ledger.history import custody_history
+from bodycam.lib.access import AuthenticatedHttpRequest
 from bodycam.lib.api import restricted_object
 from bodycam.lib.errors import Refused
 from bodycam.recordings import jobs, linking
@@ -19,8 +21,10 @@ from bodycam.recordings.review import describe_note
 
 
 @login_required
-def recording_list(request: HttpRequest) -> HttpResponse:
-    recordings = Recording.objects.restrict(request.user).select_related("officer", "device")
+def recording_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    recordings: QuerySet[Recording] = Recording.objects.restrict(request.user).select_related(
+        "officer", "device"
+    )
     try:
         recordings = filter_recordings(recordings, request.GET)
     except Refused as refusal:
@@ -39,7 +43,7 @@ def recording_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def recording_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def recording_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     recording = restricted_object(
         Recording.objects.select_related("officer", "device", "activity"), request.user, "view", pk
     )
@@ -80,7 +84,7 @@ def _candidates(recording: Recording):
 
 @require_POST
 @login_required
-def recording_link(request: HttpRequest, pk: int) -> HttpResponse:
+def recording_link(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     recording = restricted_object(Recording.objects, request.user, "change", pk)
     value = request.POST.get("activity", "")
     activity = (

@@ -15,11 +15,15 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from django.conf import settings
 
 from bodycam.recordings.naming import display_name
+
+if TYPE_CHECKING:
+    from _hashlib import HASH
 
 NAME_BYTES = 200  # well under the 255-byte limit of common file systems
 
@@ -109,10 +113,10 @@ class RunningHashes:
 
     def __init__(self, capacity: int = 256) -> None:
         self._lock = threading.Lock()
-        self._states: OrderedDict[UUID, tuple[int, object]] = OrderedDict()
+        self._states: OrderedDict[UUID, tuple[int, HASH]] = OrderedDict()
         self._capacity = capacity
 
-    def resume(self, pk: UUID, offset: int):
+    def resume(self, pk: UUID, offset: int) -> "HASH | None":
         """A hash of the first `offset` bytes to continue, or None if this process has none."""
         if offset == 0:
             return hashlib.sha256()
@@ -122,7 +126,7 @@ class RunningHashes:
             return None
         return found[1].copy()  # the stored state stays valid if this PATCH fails
 
-    def keep(self, pk: UUID, offset: int, state) -> None:
+    def keep(self, pk: UUID, offset: int, state: "HASH") -> None:
         """Remember the hash of the first `offset` bytes (the least recent ones fall out)."""
         with self._lock:
             self._states[pk] = (offset, state)
@@ -130,7 +134,7 @@ class RunningHashes:
             while len(self._states) > self._capacity:
                 self._states.popitem(last=False)
 
-    def pop(self, pk: UUID, offset: int):
+    def pop(self, pk: UUID, offset: int) -> "HASH | None":
         """The hash of exactly `offset` bytes, forgotten here; None if unknown."""
         with self._lock:
             found = self._states.pop(pk, None)

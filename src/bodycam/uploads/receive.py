@@ -206,7 +206,7 @@ def _write(
                 check.update(chunk)
             if running is not None:
                 running.update(chunk)
-        if check is not None and check.digest() != checksum[1]:
+        if checksum is not None and check is not None and check.digest() != checksum[1]:
             raise refuse(CHECKSUM_MISMATCH, messages.CHUNK_CHECKSUM, "checksum_mismatch")
         os.fsync(fd)
     except BaseException as error:
