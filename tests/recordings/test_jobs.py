@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.utils import translation
 from django_tasks_db.models import DBTaskResult
 
+from bodycam.recordings import processing
 from bodycam.recordings.ingest import ingest_paths
 from bodycam.recordings.jobs import unavailable_reasons
 from bodycam.recordings.models import JobState, ProcessingJob, Recording
@@ -157,3 +158,16 @@ def test_the_watch_folder_takes_a_file_once_it_stops_growing(tmp_path):
         thread.join(timeout=10)
     assert [r.status for r in results] == ["stored"]
     assert Recording.objects.get().size == len(data)  # the whole file, not the half
+
+
+def test_a_copy_another_run_made_meanwhile_is_reported_as_existing_not_made(tmp_path):
+    clip = media.make_mp4(tmp_path / "TA00716_JX0227_20261120093621.MP4")
+    list(ingest_paths([clip], Given()))
+    recording = Recording.objects.get()
+    call_command("worker", until_idle=True, verbosity=0)
+    made = recording.derived.get(kind="thumbnail")
+    # a second run that started before the first one saved its thumbnail
+    with processing.local_original(recording) as original, processing._workdir() as work:
+        outcome = processing._make(recording, "thumbnail", processing._thumbnail, original, work)
+    assert outcome == "exists"
+    assert list(recording.derived.filter(kind="thumbnail")) == [made]
