@@ -252,3 +252,16 @@ def test_healthz_reaches_the_object_store(client, s3_store, settings):
     settings.S3_ENDPOINT_URL = "http://127.0.0.1:9"  # nothing listens there
     response = client.get("/healthz")
     assert response.status_code == 503 and response.json()["storage"].startswith("error")
+
+
+def test_a_file_already_hashed_is_adopted_once_and_read_back(store, tmp_path):
+    """An upload's file, hashed as it arrived: linked (local) or streamed once (S3)."""
+    data = os.urandom(300_000)
+    received = tmp_path / "received.part"
+    received.write_bytes(data)
+    assert store.adopt(received, sha(data), None) is True
+    assert store.adopt(received, sha(data), None) is False  # the same bytes: stored once
+    assert read(store, sha(data)) == data
+    assert list(store.keys()) == [sha(data)] and list(store.keys(sha(data)[:3])) == [sha(data)]
+    assert list(store.keys("f" if not sha(data).startswith("f") else "0")) == []
+    assert store.age_seconds(sha(data)) < 60
