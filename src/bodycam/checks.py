@@ -2,7 +2,9 @@
 
 from django.conf import settings
 from django.core.checks import Warning, register
+from django.utils.translation import gettext_lazy as _
 
+from bodycam.lib.errors import bilingual
 from bodycam.uploads import partial
 
 
@@ -18,9 +20,7 @@ def uploads_beside_blobs(app_configs=None, **kwargs) -> list[Warning]:
         return []
     return [
         Warning(
-            "上传目录与原始文件存储不在同一文件系统：每个上传完成后要再复制一次。 / The upload "
-            "folder and the blob storage are on different filesystems: each completed upload "
-            "is copied once more instead of linked.",
+            bilingual(_("上传目录与原始文件存储不在同一文件系统：每个上传完成后要再复制一次。")),
             hint=f"{partial.folder()} ↔ {store.root}: BODYCAM_DATA_DIR / BODYCAM_BLOB_DIR",
             id="bodycam.W001",
         )

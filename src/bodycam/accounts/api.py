@@ -1,5 +1,6 @@
 """People through the API: who am I, the directory, the units."""
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -10,6 +11,7 @@ from rest_framework.views import APIView
 from bodycam.accounts import grants, tokens
 from bodycam.accounts.models import ApiToken, RoleGrant, Unit, User
 from bodycam.lib.api import AuthenticatedRequest, RestrictedViewSetMixin
+from bodycam.lib.errors import bilingual
 
 
 class UnitSerializer(serializers.ModelSerializer):
@@ -83,7 +85,7 @@ class NewTokenRequest(serializers.Serializer):
 
 
 class IssuedTokenSerializer(TokenSerializer):
-    key = serializers.CharField(help_text="只在签发时返回这一次 / returned only once")
+    key = serializers.CharField(help_text=bilingual(_("只在签发时返回这一次")))
 
     class Meta(TokenSerializer.Meta):
         fields = [*TokenSerializer.Meta.fields, "key"]

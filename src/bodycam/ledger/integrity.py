@@ -6,10 +6,12 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from bodycam.ledger.entries import record
 from bodycam.ledger.models import Action, LedgerEntry
 from bodycam.ledger.verification import verify_ledger
+from bodycam.lib.errors import bilingual
 
 # Later apps (blob storage) add checks here: name -> function(all_of_them) returning a report
 # dict with "ok" and "problems".
@@ -46,7 +48,8 @@ def _guarded(check) -> dict:
         return check()
     except Exception as error:
         log.exception("integrity check interrupted")
-        return {"ok": False, "problems": [f"核验中断 / check interrupted: {type(error).__name__}"]}
+        interrupted = bilingual(_("核验中断"))
+        return {"ok": False, "problems": [f"{interrupted}: {type(error).__name__}"]}
 
 
 def _summary(report: dict) -> dict:

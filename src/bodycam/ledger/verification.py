@@ -8,6 +8,7 @@ import hmac
 from dataclasses import dataclass, field
 
 from django.db import connection
+from django.utils.translation import gettext_lazy as _
 
 from bodycam.ledger import heads, tree
 from bodycam.ledger.entries import canonical_bytes
@@ -22,6 +23,7 @@ from bodycam.ledger.verify_offline import (
     verify_consistency,
     verify_note,
 )
+from bodycam.lib.errors import bilingual
 
 CHUNK = 20_000
 # The entry's time already in canonical form (entries.format_time), made by the database:
@@ -107,23 +109,24 @@ def verify_ledger() -> LedgerReport:
     for row in _stored_entries():
         seq, stored_leaf = row[0], bytes(row[-1])
         if seq != tree_state.size:
-            report.fail(f"序号不连续：应为 {tree_state.size}，实为 {seq} / sequence gap", seq)
+            gap = _("序号不连续：应为 %(expected)s，实为 %(seq)s")
+            report.fail(bilingual(gap, expected=tree_state.size, seq=seq), seq)
             break
         computed = leaf_hash(canonical_bytes(*row[:-1]))
         if not hmac.compare_digest(computed, stored_leaf):
-            report.fail(f"条目 {seq} 的内容与其叶哈希不符 / entry {seq} was altered", seq)
+            report.fail(bilingual(_("条目 %(seq)s 的内容与其叶哈希不符"), seq=seq), seq)
         tree_state.append(stored_leaf)
         for level, index, digest in tree_state.completed:
             if (level, index) in cached and cached.pop((level, index)) != digest:
-                report.fail(
-                    f"缓存子树 {level}/{index} 不符 / cached subtree is wrong", index << level
-                )
+                wrong = bilingual(_("缓存子树 %(level)s/%(index)s 不符"), level=level, index=index)
+                report.fail(wrong, index << level)
         tree_state.completed.clear()
         if tree_state.size in roots_at:
             roots_at[tree_state.size] = tree_state.root()
     report.entries = tree_state.size
     for level, index in cached:
-        report.fail(f"缓存子树 {level}/{index} 超出日志 / subtree beyond the log", index << level)
+        beyond = bilingual(_("缓存子树 %(level)s/%(index)s 超出日志"), level=level, index=index)
+        report.fail(beyond, index << level)
     _check_heads(report, head_list, roots_at)
     return report
 
@@ -151,24 +154,31 @@ def _check_heads(report: LedgerReport, head_list: list[SignedHead], roots_at: di
         try:
             checkpoint = parse_checkpoint(verify_note(head.note, vkey))
         except VerificationError as exc:
-            report.fail(f"树头 {head.tree_size} 签名无效 / bad signature: {exc}", head.tree_size)
+            bad = bilingual(_("树头 %(size)s 签名无效"), size=head.tree_size)
+            report.fail(f"{bad}: {exc}", head.tree_size)
             continue
         if (checkpoint.origin, checkpoint.size, checkpoint.root_hash) != (
             heads.origin(),
             head.tree_size,
             bytes(head.root_hash),
         ):
-            report.fail(f"树头 {head.tree_size} 与其签名内容不符 / head altered", head.tree_size)
+            altered = bilingual(_("树头 %(size)s 与其签名内容不符"), size=head.tree_size)
+            report.fail(altered, head.tree_size)
             continue
         root = roots_at.get(checkpoint.size)
         if root is None:
             report.fail(
-                f"树头 {checkpoint.size} 超出现有 {report.entries} 条 / entries missing",
+                bilingual(
+                    _("树头 %(size)s 超出现有 %(entries)s 条"),
+                    size=checkpoint.size,
+                    entries=report.entries,
+                ),
                 report.entries,
             )
             continue
         if not hmac.compare_digest(root, checkpoint.root_hash):
-            report.fail(f"树头 {checkpoint.size} 的根哈希不符 / root mismatch", checkpoint.size - 1)
+            mismatch = bilingual(_("树头 %(size)s 的根哈希不符"), size=checkpoint.size)
+            report.fail(mismatch, checkpoint.size - 1)
             continue
         if previous is not None and previous.size > 0:
             _check_consistency(report, previous, checkpoint)
@@ -180,4 +190,5 @@ def _check_consistency(report: LedgerReport, old: Checkpoint, new: Checkpoint) -
         proof = tree.consistency_proof(old.size, new.size)
         verify_consistency(old.size, new.size, proof, old.root_hash, new.root_hash)
     except (VerificationError, ValueError, LookupError) as exc:
-        report.fail(f"树头 {old.size}→{new.size} 不一致 / inconsistent: {exc}", new.size)
+        inconsistent = bilingual(_("树头 %(old)s→%(new)s 不一致"), old=old.size, new=new.size)
+        report.fail(f"{inconsistent}: {exc}", new.size)

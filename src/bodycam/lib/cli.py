@@ -9,9 +9,13 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
 
-from bodycam.lib.errors import Refused
+from bodycam.lib.errors import Refused, bilingual
 from bodycam.lib.spreadsheets import read_table
+
+NOT_A_MOMENT = _("%(what)s %(text)s 不是有效的时间，应为 ISO 格式如 2026-11-20T09:36:21+08:00。")
+DRY_RUN = _("预检：%(total)s 行，%(bad)s 行有问题（未写入）")
 
 
 class DomainCommand(BaseCommand):
@@ -44,10 +48,7 @@ def parse_moment(text: str, what: str) -> datetime:
     """An ISO date-time from the command line; without an offset it is Beijing time."""
     moment = parse_datetime(text or "")
     if moment is None:
-        raise CommandError(
-            f"{what} {text!r} 不是有效的时间，应为 ISO 格式如 2026-11-20T09:36:21+08:00。 / "
-            f"{what} {text!r} is not an ISO date-time such as 2026-11-20T09:36:21+08:00."
-        )
+        raise CommandError(bilingual(NOT_A_MOMENT, what=what, text=repr(text)))
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=ZoneInfo(settings.DISPLAY_TIME_ZONE))
     return moment
@@ -62,7 +63,9 @@ def run_import(path: str, apply: bool, plan, write, key: str) -> tuple[dict, lis
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
-        raise CommandError(f"无法读取 {path}：{exc.strerror} / cannot read {path}") from None
+        raise CommandError(
+            bilingual(_("无法读取 %(path)s：%(error)s"), path=path, error=exc.strerror)
+        ) from None
     checked = plan(read_table(data, Path(path).name))
     rows = [{"line": r.line, key: getattr(r, key), "problems": r.problems} for r in checked.rows]
     lines = [
@@ -73,8 +76,8 @@ def run_import(path: str, apply: bool, plan, write, key: str) -> tuple[dict, lis
     if apply:
         written = write(checked, None)
         result.update(applied=True, written=len(written))
-        lines.append(f"已导入 {len(written)} 行 / imported {len(written)} rows")
+        lines.append(bilingual(_("已导入 %(count)s 行"), count=len(written)))
     else:
         counts = checked.counts
-        lines.append(f"预检：{counts['total']} 行，{counts['bad']} 行有问题（未写入） / dry run")
+        lines.append(bilingual(DRY_RUN, total=counts["total"], bad=counts["bad"]))
     return {**result, "message": "\n".join(lines)}, written

@@ -16,7 +16,9 @@ from datetime import timedelta
 from django.conf import settings
 from django.db.models import Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from bodycam.lib.errors import bilingual
 from bodycam.lib.hashing import sha256_of
 from bodycam.recordings.models import DerivedCopy, Recording
 from bodycam.recordings.storage import blob_store
@@ -71,7 +73,7 @@ def check_blobs(all_of_them: bool = False) -> dict:
         if problem:
             problems.append(describe(recording_id, problem))
     orphans = find_orphans(store, "" if all_of_them else _shard())
-    problems += [f"无记录的存储对象 {key} / stored blob {key} has no recording" for key in orphans]
+    problems += [bilingual(_("无记录的存储对象 %(key)s"), key=key) for key in orphans]
     scope = "all" if all_of_them else "incremental"
     return {"ok": not problems, "checked": checked, "bytes": read, "problems": problems,
             "orphans": len(orphans), "scope": scope}  # fmt: skip
@@ -80,12 +82,11 @@ def check_blobs(all_of_them: bool = False) -> dict:
 def describe(recording_id: int, problem: str) -> str:
     """A problem found, for the report and the ledger (Chinese and English)."""
     if problem == "missing":
-        return f"记录 {recording_id} 的原始文件缺失 / original {recording_id} is missing"
+        return bilingual(_("记录 %(id)s 的原始文件缺失"), id=recording_id)
+    detail = problem.split(": ", 1)[1]  # the error, or what the blob now hashes to
     if problem.startswith("unreadable"):
-        return (f"记录 {recording_id} 的原始文件无法读取 / original {recording_id} cannot be "
-                f"read ({problem.split(': ', 1)[1]})")  # fmt: skip
-    return (f"记录 {recording_id} 的原始文件已被改动 / original of recording {recording_id} "
-            f"{problem}")  # fmt: skip
+        return bilingual(_("记录 %(id)s 的原始文件无法读取"), id=recording_id) + f" ({detail})"
+    return bilingual(_("记录 %(id)s 的原始文件已被改动"), id=recording_id) + f" ({detail})"
 
 
 def _shard() -> str:

@@ -20,7 +20,9 @@ from pathlib import Path
 from typing import BinaryIO, NoReturn
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
+from bodycam.lib.errors import bilingual
 from bodycam.recordings.storage import StorageFull, copy_in
 
 KEY_PATTERN = re.compile(r"[0-9a-f]{64}")
@@ -36,17 +38,16 @@ def check_key(sha256: str) -> str:
     """`sha256` if it is exactly 64 lowercase hex digits, else ValueError (no path tricks)."""
     if not isinstance(sha256, str) or not KEY_PATTERN.fullmatch(sha256):
         raise ValueError(
-            f"无效的数据块键 {sha256!r}：须为 64 位小写十六进制 SHA-256。 / "
-            f"Invalid blob key {sha256!r}: must be a SHA-256 as 64 lowercase hex digits."
+            bilingual(
+                _("无效的数据块键 %(key)s：须为 64 位小写十六进制 SHA-256。"), key=repr(sha256)
+            )
         )
     return sha256
 
 
 def missing(sha256: str) -> FileNotFoundError:
     """The error for a key that is not in the store."""
-    return FileNotFoundError(
-        errno.ENOENT, f"存储中没有数据块 {sha256}。 / No blob {sha256} in storage."
-    )
+    return FileNotFoundError(errno.ENOENT, bilingual(_("存储中没有数据块 %(key)s。"), key=sha256))
 
 
 def storage_full(message: str, code: int = errno.ENOSPC) -> StorageFull:
@@ -66,9 +67,12 @@ def ensure_room(directory: Path, size_hint: int | None) -> None:
     need = (size_hint or 0) + max(MIN_FREE_MARGIN, usage.total // 100)
     if need > usage.free:
         raise storage_full(
-            f"存储空间不足：需要 {_mib(need)}（含余量），{directory} 仅剩 {_mib(usage.free)}。 / "
-            f"Storage full: {_mib(need)} needed (with margin), "
-            f"{_mib(usage.free)} free in {directory}.",
+            bilingual(
+                _("存储空间不足：需要 %(need)s（含余量），%(directory)s 仅剩 %(free)s。"),
+                need=_mib(need),
+                directory=directory,
+                free=_mib(usage.free),
+            )
         )
 
 
@@ -98,7 +102,7 @@ class TempFile:
 
     def _open_fd(self) -> int:
         if self._fd is None:
-            raise ValueError("暂存已结束。 / This staging has already ended.")
+            raise ValueError(bilingual(_("暂存已结束。")))
         return self._fd
 
     def write(self, chunk: bytes) -> None:
@@ -121,9 +125,9 @@ class TempFile:
         self.discard()
         if exc.errno in FULL_ERRNOS:
             raise storage_full(
-                f"存储空间不足：写入暂存文件时失败（{exc.strerror}），已丢弃。 / "
-                f"Storage full: writing the staging file failed ({exc.strerror}); "
-                "it was discarded.",
+                bilingual(
+                    _("存储空间不足：写入暂存文件时失败（%(error)s），已丢弃。"), error=exc.strerror
+                ),
                 exc.errno,
             ) from exc
         raise exc

@@ -28,7 +28,9 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
 
+from bodycam.lib.errors import bilingual
 from bodycam.recordings.storage_local import (
     STALE_SECONDS,
     TempFile,
@@ -42,6 +44,10 @@ PREFIX = "originals/"
 LOCK_MODE = "COMPLIANCE"
 NOT_FOUND = {"404", "NoSuchKey", "NotFound", "NoSuchBucket"}
 FULL_CODES = {"XMinioStorageFull", "XMinioAdminBucketQuotaExceeded", "QuotaExceeded"}
+UNLOCKED_BUCKET = _(
+    "存储桶 %(bucket)s 未启用对象锁定（Object Lock）和版本控制，不能存放原始记录；"
+    "对象锁定只能在创建存储桶时启用，请换用新的存储桶。"
+)
 
 
 def object_key(sha256: str) -> str:
@@ -103,7 +109,7 @@ class S3Staging:
 def lock_until(retain_until: datetime | None) -> datetime:
     """The retain-until date for a new object: never sooner than MINIMUM_RETENTION_DAYS away."""
     if retain_until is not None and retain_until.tzinfo is None:
-        raise ValueError("保留期限须带时区。 / retain_until must be timezone-aware.")
+        raise ValueError(bilingual(_("保留期限须带时区。")))
     floor = datetime.now(UTC) + timedelta(days=settings.MINIMUM_RETENTION_DAYS)
     until = max(floor, retain_until) if retain_until else floor
     # S3 keeps whole seconds; round up so the stored date is never earlier than asked.
@@ -156,13 +162,7 @@ class S3BlobStore:
         locked = config.get("ObjectLockConfiguration", {}).get("ObjectLockEnabled") == "Enabled"
         versioned = self.client.get_bucket_versioning(Bucket=self.bucket).get("Status")
         if not locked or versioned != "Enabled":
-            raise ImproperlyConfigured(
-                f"存储桶 {self.bucket} 未启用对象锁定（Object Lock）和版本控制，不能存放原始记录；"
-                "对象锁定只能在创建存储桶时启用，请换用新的存储桶。 / "
-                f"Bucket {self.bucket} has no Object Lock and versioning, so it cannot hold "
-                "originals; Object Lock can only be enabled when a bucket is created: use a "
-                "new bucket."
-            )
+            raise ImproperlyConfigured(bilingual(UNLOCKED_BUCKET, bucket=self.bucket))
 
     # -- writing ------------------------------------------------------------------------------
 
@@ -193,8 +193,7 @@ class S3BlobStore:
                 return False
             if _code(exc) in FULL_CODES:
                 raise storage_full(
-                    f"存储空间不足：对象存储拒绝写入（{_code(exc)}）。 / "
-                    f"Storage full: the object store refused the upload ({_code(exc)})."
+                    bilingual(_("存储空间不足：对象存储拒绝写入（%(code)s）。"), code=_code(exc))
                 ) from exc
             raise
         self._verify(key, version, expected, until)
@@ -257,13 +256,16 @@ class S3BlobStore:
     def _verify(self, key: str, version: str | None, expected: str, until: datetime) -> None:
         head = self._head(key, version)
         if head is None:
-            raise OSError(f"上传后找不到对象 {key}。 / Object {key} is missing after its upload.")
+            raise OSError(bilingual(_("上传后找不到对象 %(key)s。"), key=key))
         # A composite (multipart) checksum may carry a "-<parts>" suffix.
         reported = str(head.get("ChecksumSHA256", "")).split("-")[0]
         if reported and reported != expected:
             raise OSError(
-                f"对象 {key} 的 SHA-256 校验和与内容不符（{reported}）。 / "
-                f"The SHA-256 checksum the store reports for {key} does not match ({reported})."
+                bilingual(
+                    _("对象 %(key)s 的 SHA-256 校验和与内容不符（%(reported)s）。"),
+                    key=key,
+                    reported=reported,
+                )
             )
         self._ensure_locked(key, head, until)
 
@@ -280,9 +282,7 @@ class S3BlobStore:
             **extra,
         )
         if not _locked(self._head(key, version) or {}, until):
-            raise OSError(
-                f"对象 {key} 的对象锁定未生效。 / Object Lock did not take effect on {key}."
-            )
+            raise OSError(bilingual(_("对象 %(key)s 的对象锁定未生效。"), key=key))
 
     # -- reading ------------------------------------------------------------------------------
 

@@ -9,16 +9,16 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.utils.translation import gettext_lazy as _
+
+from bodycam.lib.errors import bilingual
 
 
 class Command(BaseCommand):
-    help = (
-        "启动网页服务和一个后台任务进程；Ctrl-C 同时停止。 / Start the web server and one job "
-        "worker; Ctrl-C stops both."
-    )
+    help = bilingual(_("启动网页服务和一个后台任务进程；Ctrl-C 同时停止。"))
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--bind", default="127.0.0.1:8000", help="地址:端口 / host:port")
+        parser.add_argument("--bind", default="127.0.0.1:8000", help=bilingual(_("地址:端口")))
         parser.add_argument("--web-workers", type=int, default=2)
         parser.add_argument("--no-worker", action="store_true", help="不启动后台任务进程")
 
@@ -27,9 +27,8 @@ class Command(BaseCommand):
         commands = [web_command(bind, web_workers)]
         if not no_worker:
             commands.append([sys.executable, "-m", "bodycam", "worker"])
-        self.stdout.write(
-            f"执法音像记录管理系统 / Bodycam Records: http://{bind}/ (Ctrl-C 停止 / stop)"
-        )
+        name, stop = bilingual(_("执法音像记录管理系统")), bilingual(_("Ctrl-C 停止"))
+        self.stdout.write(f"{name}: http://{bind}/ ({stop})")
         _run_together(commands)
 
 
@@ -47,10 +46,7 @@ def web_command(bind: str, workers: int) -> list[str]:
 def _refuse_unmigrated() -> None:
     executor = MigrationExecutor(connection)
     if executor.migration_plan(executor.loader.graph.leaf_nodes()):
-        raise CommandError(
-            "数据库尚未迁移到最新版本，请先运行 `bodycam migrate`。 / The database is not "
-            "migrated: run `bodycam migrate` first."
-        )
+        raise CommandError(bilingual(_("数据库尚未迁移到最新版本，请先运行 `bodycam migrate`。")))
     connection.close()
 
 
@@ -77,4 +73,4 @@ def _run_together(commands: list[list[str]]) -> None:
             child.kill()
     failed = [c.returncode for c in children if c.returncode not in (0, -signal.SIGTERM)]
     if failed and not stopping:
-        raise CommandError(f"服务进程意外退出 / a server process exited: {failed}")
+        raise CommandError(bilingual(_("服务进程意外退出")) + f": {failed}")

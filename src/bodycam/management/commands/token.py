@@ -13,19 +13,16 @@ SHOWN_ONCE = _("请立即妥善保存：此令牌只显示这一次，系统中�
 
 
 class Command(BaseCommand):
-    help = (
-        "API 令牌：为用户签发（只显示一次）、列出、吊销。 / API tokens: issue one for a user "
-        "(shown once), list them, revoke one."
-    )
+    help = bilingual(_("API 令牌：为用户签发（只显示一次）、列出、吊销。"))
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("username", nargs="?", help="为此用户签发 / issue for this user")
-        parser.add_argument("--name", default="", help="用途，例如“采集站一” / what it is for")
-        parser.add_argument("--days", type=int, default=None, help="有效天数 / lifetime in days")
+        parser.add_argument("username", nargs="?", help=bilingual(_("为此用户签发")))
+        parser.add_argument("--name", default="", help=bilingual(_("用途，例如“采集站一”")))
+        parser.add_argument("--days", type=int, default=None, help=bilingual(_("有效天数")))
         parser.add_argument(
-            "--list", dest="listing", action="store_true", help="列出令牌 / list tokens"
+            "--list", dest="listing", action="store_true", help=bilingual(_("列出令牌"))
         )
-        parser.add_argument("--revoke", metavar="PREFIX", help="吊销令牌 / revoke a token")
+        parser.add_argument("--revoke", metavar="PREFIX", help=bilingual(_("吊销令牌")))
         parser.add_argument("--json", dest="as_json", action="store_true", help="JSON 输出")
 
     def handle(self, *args, username, name, days, listing, revoke, as_json, **options) -> None:

@@ -13,43 +13,43 @@ from bodycam.lib.parsing import parse_day
 
 
 class Command(DomainCommand):
-    help = "执法记录仪台账：登记、发放、归还、使用前检查。 / Device registry."
+    help = bilingual(_("执法记录仪台账：登记、发放、归还、使用前检查。"))
 
     def add_arguments(self, parser) -> None:
         sub = parser.add_subparsers(dest="subcommand", required=True)
-        add = sub.add_parser("add", help="登记记录仪 / register a device")
+        add = sub.add_parser("add", help=bilingual(_("登记记录仪")))
         add.add_argument("serial")
         add.add_argument("--model", default="")
         add.add_argument("--manufacturer", default="")
         add.add_argument("--custodian", required=True, help="保管员用户名或警号")
         add.add_argument("--explosion-proof", action="store_true")
-        issue = sub.add_parser("issue", help="发放 / issue to an officer")
+        issue = sub.add_parser("issue", help=bilingual(_("发放")))
         issue.add_argument("serial")
-        issue.add_argument("--to", dest="officer", required=True, help="警号 / badge number")
+        issue.add_argument("--to", dest="officer", required=True, help=bilingual(_("警号")))
         issue.add_argument("--reason", default="", help="检查未通过仍发放的理由")
-        give_back = sub.add_parser("return", help="归还 / take back")
+        give_back = sub.add_parser("return", help=bilingual(_("归还")))
         give_back.add_argument("serial")
-        check = sub.add_parser("check", help="使用前检查 / pre-use check (R-07)")
+        check = sub.add_parser("check", help=bilingual(_("使用前检查（R-07）")))
         check.add_argument("serial")
         check.add_argument("--battery", type=int, required=True, help="电量 %%")
         check.add_argument("--free-gb", required=True, help="剩余存储 GB")
         check.add_argument("--clock", required=True, help="记录仪显示的时间 ISO")
         check.add_argument("--fault", action="store_true", help="记录仪有故障")
-        lost = sub.add_parser("lost", help="登记遗失 / record as lost")
+        lost = sub.add_parser("lost", help=bilingual(_("登记遗失")))
         lost.add_argument("serial")
-        lost.add_argument("--reason", required=True, help="理由 / why")
-        found = sub.add_parser("found", help="登记找回 / found again")
+        lost.add_argument("--reason", required=True, help=bilingual(_("理由")))
+        found = sub.add_parser("found", help=bilingual(_("登记找回")))
         found.add_argument("serial")
-        found.add_argument("--reason", required=True, help="理由 / why")
-        correct = sub.add_parser("correct", help="更正台账信息 / correct the record")
+        found.add_argument("--reason", required=True, help=bilingual(_("理由")))
+        correct = sub.add_parser("correct", help=bilingual(_("更正记录仪台账信息")))
         correct.add_argument("serial")
-        correct.add_argument("--reason", required=True, help="更正理由 / why")
+        correct.add_argument("--reason", required=True, help=bilingual(_("更正理由")))
         correct.add_argument("--model")
         correct.add_argument("--manufacturer")
         correct.add_argument("--purchase-date", help="YYYY-MM-DD")
-        load = sub.add_parser("import", help="批量导入台账（默认只预检） / import a ledger")
+        load = sub.add_parser("import", help=bilingual(_("批量导入台账（默认只预检）")))
         load.add_argument("file", help=".xlsx 或 .csv")
-        load.add_argument("--apply", action="store_true", help="预检无误后写入 / write it")
+        load.add_argument("--apply", action="store_true", help=bilingual(_("预检无误后写入")))
         for command in (add, issue, give_back, check, lost, found, correct, load):
             self.add_json_flag(command)
 
@@ -65,7 +65,7 @@ class Command(DomainCommand):
         return {
             "id": device.pk,
             "serial": device.serial,
-            "message": f"已登记 / registered {device}",
+            "message": bilingual(_("已登记 %(device)s"), device=device),
         }
 
     def do_issue(self, serial, officer, reason, **options) -> dict:
@@ -74,12 +74,15 @@ class Command(DomainCommand):
             "serial": issue.device.serial,
             "officer": issue.officer.badge_number,
             "issued_at": issue.issued_at.isoformat(),
-            "message": f"已发放 / issued {issue.device} → {issue.officer}",
+            "message": bilingual(
+                _("已发放 %(device)s → %(officer)s"), device=issue.device, officer=issue.officer
+            ),
         }
 
     def do_return(self, serial, **options) -> dict:
         issue = registry.return_device(device_by_serial(serial), None)
-        return {"serial": issue.device.serial, "message": f"已归还 / returned {issue.device}"}
+        returned = bilingual(_("已归还 %(device)s"), device=issue.device)
+        return {"serial": issue.device.serial, "message": returned}
 
     def do_lost(self, serial, reason, **options) -> dict:
         device = states.mark_lost(device_by_serial(serial), reason, None)
@@ -107,7 +110,9 @@ class Command(DomainCommand):
         try:
             free = Decimal(free_gb)
         except InvalidOperation:
-            raise CommandError(f"--free-gb {free_gb!r} 不是数字 / is not a number") from None
+            raise CommandError(
+                bilingual(_("--free-gb %(value)s 不是数字"), value=repr(free_gb))
+            ) from None
         reading = checks.Reading(
             no_fault=not fault,
             battery_percent=battery,
@@ -116,13 +121,16 @@ class Command(DomainCommand):
         )
         check = checks.record_check(device_by_serial(serial), reading, None)
         problems = [checks.describe(p) for p in check.problems]
-        verdict = "通过 / ready" if check.passed else "未通过 / NOT ready: " + "；".join(problems)
+        if check.passed:
+            verdict = bilingual(_("使用前检查通过"))
+        else:
+            verdict = bilingual(_("使用前检查未通过：%(problems)s"), problems="；".join(problems))
         return {
             "serial": check.device.serial,
             "passed": check.passed,
             "problems": check.problems,
             "clock_offset_seconds": check.clock_offset.total_seconds(),
-            "message": f"使用前检查 {verdict}",
+            "message": verdict,
         }
 
 

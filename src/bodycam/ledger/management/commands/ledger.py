@@ -1,25 +1,27 @@
 import json
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext_lazy as _
 
 from bodycam.ledger import heads, integrity, tree
 from bodycam.ledger.entries import stored_size
 from bodycam.lib.b64 import b64
+from bodycam.lib.errors import bilingual
 
 
 class Command(BaseCommand):
-    help = "监管链日志：核验、签名树头、证明。 / Custody ledger: verify, sign, prove."
+    help = bilingual(_("监管链日志：核验、签名树头、证明。"))
 
     def add_arguments(self, parser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        verify = sub.add_parser("verify", help="核验全部日志 / verify the whole ledger")
+        verify = sub.add_parser("verify", help=bilingual(_("核验全部日志")))
         verify.add_argument("--json", dest="as_json", action="store_true")
-        sign = sub.add_parser("sign", help="签名新的树头 / sign a checkpoint now")
+        sign = sub.add_parser("sign", help=bilingual(_("签名新的树头")))
         sign.add_argument("--force", action="store_true")
-        proof = sub.add_parser("proof", help="包含证明 / inclusion proof of an entry")
+        proof = sub.add_parser("proof", help=bilingual(_("包含证明")))
         proof.add_argument("seq", type=int)
         proof.add_argument("--tree-size", type=int)
-        sub.add_parser("key", help="公钥 / print the verifier key")
+        sub.add_parser("key", help=bilingual(_("公钥")))
 
     def handle(self, *args, action: str, **options) -> None:
         getattr(self, f"_{action}")(**options)
@@ -31,9 +33,7 @@ class Command(BaseCommand):
     def _sign(self, force: bool, **options) -> None:
         head = heads.sign_head(force=force)
         if head is None:
-            self.stdout.write(
-                "最新树头已覆盖全部条目。 / The latest checkpoint covers every entry."
-            )
+            self.stdout.write(bilingual(_("最新树头已覆盖全部条目。")))
         else:
             self.stdout.write(head.note)
 
@@ -41,7 +41,7 @@ class Command(BaseCommand):
         size = tree_size or _latest_size()
         if not 0 <= seq < size:
             raise CommandError(
-                f"条目 {seq} 不在 {size} 条的树中。 / Entry {seq} is not in a tree of {size}."
+                bilingual(_("条目 %(seq)s 不在 %(size)s 条的树中。"), seq=seq, size=size)
             )
         proof = tree.inclusion_proof(seq, size)
         self.stdout.write(
@@ -64,20 +64,24 @@ def print_report(command: BaseCommand, report: dict, as_json: bool) -> None:
     else:
         ledger = report["ledger"]
         command.stdout.write(
-            f"条目 {ledger['entries']}，树头 {ledger['heads']}，缓存子树 {ledger['subtrees']} / "
-            f"{ledger['entries']} entries, {ledger['heads']} checkpoints"
+            bilingual(
+                _("条目 %(entries)s，树头 %(heads)s，缓存子树 %(subtrees)s"),
+                entries=ledger["entries"],
+                heads=ledger["heads"],
+                subtrees=ledger["subtrees"],
+            )
         )
         for name, part in report.items():
             if isinstance(part, dict):
                 for problem in part["problems"]:
                     command.stdout.write(f"  ✗ [{name}] {problem}")
         if report["ok"]:
-            command.stdout.write("核验通过 / verified: everything holds")
+            command.stdout.write(bilingual(_("核验通过")))
         else:
             first = ledger["first_bad_seq"]
-            where = (
-                f"，第一个问题条目 {first} / first bad entry {first}" if first is not None else ""
-            )
-            command.stdout.write(f"核验失败{where} / verification FAILED")
+            if first is None:
+                command.stdout.write(bilingual(_("核验失败")))
+            else:
+                command.stdout.write(bilingual(_("核验失败，第一个问题条目 %(seq)s"), seq=first))
     if not report["ok"]:
         raise SystemExit(1)

@@ -5,10 +5,12 @@ from collections import Counter
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext_lazy as _
 
+from bodycam.activities.lifecycle import NO_SUCH_ACTIVITY
 from bodycam.activities.models import EnforcementActivity
 from bodycam.devices.lookup import device_by_serial, person
-from bodycam.lib.errors import Refused, bilingual_id
+from bodycam.lib.errors import Refused, bilingual, bilingual_id
 from bodycam.recordings.ingest import IngestResult, Outcome, ingest_paths
 from bodycam.recordings.resolution import Given
 from bodycam.recordings.storage import StorageFull
@@ -17,23 +19,20 @@ from bodycam.recordings.watch import watch
 
 class Command(BaseCommand):
     requires_system_checks = []  # an operational command: start fast, ingest at once
-    help = (
-        "采集入库：记录仪中的全部文件，一次读取、计算哈希并存储，原文件不被改动。 / Ingest every "
-        "file of a recorder: hashed once, stored once, the source never changed."
-    )
+    help = bilingual(_("采集入库：记录仪中的全部文件，一次读取、计算哈希并存储，原文件不被改动。"))
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("paths", nargs="*", type=Path, help="文件或文件夹 / files or folders")
-        parser.add_argument("--device", help="产品序号 / serial")
-        parser.add_argument("--officer", help="警号 / badge number")
-        parser.add_argument("--activity", type=int, help="执法活动编号 / activity id")
+        parser.add_argument("paths", nargs="*", type=Path, help=bilingual(_("文件或文件夹")))
+        parser.add_argument("--device", help=bilingual(_("产品序号")))
+        parser.add_argument("--officer", help=bilingual(_("警号")))
+        parser.add_argument("--activity", type=int, help=bilingual(_("执法活动编号")))
         parser.add_argument("--json", dest="as_json", action="store_true", help="JSON lines")
-        parser.add_argument("--watch", type=Path, help="监视文件夹 / watch a folder")
+        parser.add_argument("--watch", type=Path, help=bilingual(_("监视文件夹")))
         parser.add_argument("--settle", type=float, default=10.0, help="大小稳定秒数")
 
     def handle(self, *args, paths, device, officer, activity, as_json, watch, settle, **options):
         if not paths and watch is None:
-            raise CommandError("请给出要采集的文件或文件夹。 / Give files or folders to ingest.")
+            raise CommandError(bilingual(_("请给出要采集的文件或文件夹。")))
         try:
             given = Given(
                 device=device_by_serial(device) if device else None,
@@ -50,14 +49,14 @@ class Command(BaseCommand):
                 self.stdout.write(self._line(result, as_json))
         except StorageFull as full:
             self._summary(counts, as_json)
-            raise CommandError(
-                f"{full} 采集已停止，已入库的文件不受影响。 / Ingest stopped."
-            ) from None
+            stopped = bilingual(_("采集已停止，已入库的文件不受影响。"))
+            raise CommandError(f"{full} {stopped}") from None
         self._summary(counts, as_json)
         if counts[Outcome.ERROR]:
             raise CommandError(
-                f"{counts[Outcome.ERROR]} 个文件无法读写，请检查后重新采集。 / "
-                f"{counts[Outcome.ERROR]} files could not be read or written."
+                bilingual(
+                    _("%(count)s 个文件无法读写，请检查后重新采集。"), count=counts[Outcome.ERROR]
+                )
             )
 
     def _activity(self, pk: int | None) -> EnforcementActivity | None:
@@ -65,7 +64,7 @@ class Command(BaseCommand):
             return None
         found = EnforcementActivity.objects.filter(pk=pk).first()
         if found is None:
-            raise CommandError(f"没有编号为 {pk} 的执法活动。 / No activity {pk}.")
+            raise Refused(NO_SUCH_ACTIVITY, id=pk)
         return found
 
     def _line(self, result: IngestResult, as_json: bool) -> str:
@@ -81,7 +80,7 @@ class Command(BaseCommand):
             self.stderr.write(json.dumps({"summary": dict(counts)}, ensure_ascii=False))
             return
         parts = [f"{Outcome(status).label} {n}" for status, n in sorted(counts.items())]
-        self.stdout.write("合计 / total: " + "，".join(parts or ["0"]))
+        self.stdout.write(bilingual(_("合计")) + ": " + "，".join(parts or ["0"]))
 
 
 def watch_folder(folder: Path, given: Given, settle: float):

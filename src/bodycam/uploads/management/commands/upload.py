@@ -7,7 +7,9 @@ from collections import Counter
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext_lazy as _
 
+from bodycam.lib.errors import bilingual
 from bodycam.recordings.ingest import Outcome, walk
 from bodycam.recordings.probe import kind_of
 from bodycam.uploads import client as tus_client
@@ -19,30 +21,27 @@ NOT_DONE = {"failed", "refused", "error", "expired", "terminated", "complete", O
 
 class Command(BaseCommand):
     requires_system_checks = []
-    help = (
-        "上传文件到采集服务器（可断点续传），服务器按采集入库处理。 / Upload files to the server "
-        "(resumable); the server ingests them as `bodycam ingest` does."
-    )
+    help = bilingual(_("上传文件到采集服务器（可断点续传），服务器按采集入库处理。"))
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("paths", nargs="+", type=Path, help="文件或文件夹 / files or folders")
-        parser.add_argument("--server", required=True, help="服务器地址 / server URL")
-        parser.add_argument("--token", required=True, help="API 令牌 / API token")
-        parser.add_argument("--chunk-mib", type=int, default=8, help="每次发送 MiB / chunk MiB")
-        parser.add_argument("--retries", type=int, default=8, help="重试次数 / retries")
+        parser.add_argument("paths", nargs="+", type=Path, help=bilingual(_("文件或文件夹")))
+        parser.add_argument("--server", required=True, help=bilingual(_("服务器地址")))
+        parser.add_argument("--token", required=True, help=bilingual(_("API 令牌")))
+        parser.add_argument("--chunk-mib", type=int, default=8, help=bilingual(_("每次发送 MiB")))
+        parser.add_argument("--retries", type=int, default=8, help=bilingual(_("重试次数")))
         parser.add_argument(
             "--state",
             type=Path,
             default=Path.home() / ".bodycam" / "uploads.json",
-            help="断点记录文件 / resume state file",
+            help=bilingual(_("断点记录文件")),
         )
         parser.add_argument("--json", dest="as_json", action="store_true", help="JSON lines")
 
     def handle(self, *args, paths, server, token, chunk_mib, retries, state, as_json, **options):
         if not server.startswith(("http://", "https://")):
-            raise CommandError("服务器地址应以 http:// 或 https:// 开头 / give an http(s) URL")
+            raise CommandError(bilingual(_("服务器地址应以 http:// 或 https:// 开头")))
         if chunk_mib < 1:
-            raise CommandError("--chunk-mib 至少为 1 / --chunk-mib must be at least 1")
+            raise CommandError(bilingual(_("--chunk-mib 至少为 1")))
         client = tus_client.TusClient(server, token, retries=retries)
         memory = tus_client.State(state)
         counts: Counter = Counter()
@@ -52,13 +51,13 @@ class Command(BaseCommand):
                 counts[line["status"]] += 1
                 self.stdout.write(self._format(line, as_json))
         except tus_client.Fatal as fatal:
-            raise CommandError(f"服务器拒绝 / the server refused: {fatal}") from None
+            raise CommandError(bilingual(_("服务器拒绝")) + f": {fatal}") from None
         finally:
             client.close()
         self._summary(counts, as_json)
         failed = sum(n for status, n in counts.items() if status in NOT_DONE)
         if failed:
-            raise CommandError(f"{failed} 个文件上传失败 / {failed} files failed")
+            raise CommandError(bilingual(_("%(count)s 个文件上传失败"), count=failed))
 
     def _one(self, client, memory, path: Path, chunk_size: int) -> dict:
         line = {"path": str(path), "status": "skipped", "sha256": "", "size": 0, "sent": 0,
@@ -66,13 +65,9 @@ class Command(BaseCommand):
         try:
             info = path.lstat()
         except OSError as error:
-            return {
-                **line,
-                "status": "error",
-                "reason": f"无法读取：{error.strerror} / cannot read",
-            }
+            return {**line, "status": "error", "reason": _unreadable(error)}
         if not stat.S_ISREG(info.st_mode) or kind_of(path.name) is None:
-            return {**line, "reason": "not a media file / 非音像文件"}
+            return {**line, "reason": bilingual(_("非音像文件"))}
         try:
             sent = tus_client.send_file(client, path, memory, chunk_size)
         except tus_client.Refused as refused:
@@ -80,11 +75,7 @@ class Command(BaseCommand):
         except tus_client.Retryable as error:
             return {**line, "status": "error", "size": info.st_size, "reason": str(error)}
         except OSError as error:
-            return {
-                **line,
-                "status": "error",
-                "reason": f"无法读取：{error.strerror} / cannot read",
-            }
+            return {**line, "status": "error", "reason": _unreadable(error)}
         result = sent.status.get("result") or {}
         return {
             **line,
@@ -109,7 +100,11 @@ class Command(BaseCommand):
             self.stderr.write(json.dumps({"summary": dict(counts)}, ensure_ascii=False))
             return
         parts = [f"{_label(status)} {n}" for status, n in sorted(counts.items())]
-        self.stdout.write("合计 / total: " + "，".join(parts or ["0"]))
+        self.stdout.write(bilingual(_("合计")) + ": " + "，".join(parts or ["0"]))
+
+
+def _unreadable(error: OSError) -> str:
+    return bilingual(_("无法读取：%(error)s"), error=error.strerror)
 
 
 def _label(status: str) -> str:
