@@ -101,9 +101,8 @@ class TokenViewSet(RestrictedViewSetMixin[ApiToken], viewsets.ReadOnlyModelViewS
 
     @extend_schema(request=NewTokenRequest, responses={201: IssuedTokenSerializer})
     def create(self, request: AuthenticatedRequest, **kwargs) -> Response:
-        body = NewTokenRequest(data=request.data)
-        body.is_valid(raise_exception=True)
-        issued = tokens.issue_token(request.user, request.user, **body.validated_data)
+        body = self.validated(NewTokenRequest)
+        issued = tokens.issue_token(request.user, request.user, **body)
         answer = {**TokenSerializer(issued.token).data, "key": issued.key}
         return Response(answer, status=status.HTTP_201_CREATED)
 
@@ -146,17 +145,13 @@ class GrantViewSet(RestrictedViewSetMixin[RoleGrant], viewsets.ReadOnlyModelView
     @extend_schema(request=DecisionRequest, responses=GrantSerializer)
     @action(detail=True, methods=["post"])
     def confirm(self, request: AuthenticatedRequest, **kwargs) -> Response:
-        body = DecisionRequest(data=request.data)
-        body.is_valid(raise_exception=True)
-        grant = grants.confirm_grant(
-            self.get_object(), request.user, body.validated_data["comment"]
-        )
+        body = self.validated(DecisionRequest)
+        grant = grants.confirm_grant(self.get_object(), request.user, body["comment"])
         return Response(GrantSerializer(grant).data)
 
     @extend_schema(request=DecisionRequest, responses=GrantSerializer)
     @action(detail=True, methods=["post"])
     def refuse(self, request: AuthenticatedRequest, **kwargs) -> Response:
-        body = DecisionRequest(data=request.data)
-        body.is_valid(raise_exception=True)
-        grant = grants.refuse_grant(self.get_object(), request.user, body.validated_data["comment"])
+        body = self.validated(DecisionRequest)
+        grant = grants.refuse_grant(self.get_object(), request.user, body["comment"])
         return Response(GrantSerializer(grant).data)

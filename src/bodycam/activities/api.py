@@ -87,9 +87,7 @@ class ActivityViewSet(
 
     @extend_schema(request=OpenRequest, responses={201: ActivitySerializer})
     def create(self, request: AuthenticatedRequest, **kwargs) -> Response:
-        body = OpenRequest(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = dict(body.validated_data)
+        data = self.validated(OpenRequest)
         activity = lifecycle.open_activity(
             data.pop("type"),
             [person(badge) for badge in data.pop("officers")],
@@ -104,9 +102,7 @@ class ActivityViewSet(
     @action(detail=True, methods=["post"])
     def close(self, request: AuthenticatedRequest, **kwargs) -> Response:
         activity = self.get_object()
-        body = CloseRequest(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = body.validated_data
+        data = self.validated(CloseRequest)
         lifecycle.close_activity(activity, data["ended_at"], request.user, data["returned_at"])
         activity.refresh_from_db()
         return Response(ActivitySerializer(activity).data)
@@ -116,9 +112,8 @@ class ActivityViewSet(
     def record_return(self, request: AuthenticatedRequest, **kwargs) -> Response:
         """When the officers came back from work away from base (R-13's 24 hours start)."""
         activity = self.get_object()
-        body = ReturnRequest(data=request.data)
-        body.is_valid(raise_exception=True)
-        lifecycle.record_return(activity, body.validated_data["returned_at"], request.user)
+        body = self.validated(ReturnRequest)
+        lifecycle.record_return(activity, body["returned_at"], request.user)
         activity.refresh_from_db()
         return Response(ActivitySerializer(activity).data)
 
@@ -132,9 +127,7 @@ class ExemptionViewSet(RestrictedViewSetMixin[Exemption], viewsets.ReadOnlyModel
 
     @extend_schema(request=ExemptionRequest, responses={201: ExemptionSerializer})
     def create(self, request: AuthenticatedRequest, **kwargs) -> Response:
-        body = ExemptionRequest(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = body.validated_data
+        data = self.validated(ExemptionRequest)
         # someone else's activity and a missing one answer alike
         activity = restricted_object(
             EnforcementActivity.objects, request.user, "change", data["activity"]
@@ -146,9 +139,8 @@ class ExemptionViewSet(RestrictedViewSetMixin[Exemption], viewsets.ReadOnlyModel
 
     def _review(self, request: AuthenticatedRequest, accept: bool) -> Response:
         exemption = self.get_object()
-        body = ReviewRequest(data=request.data)
-        body.is_valid(raise_exception=True)
-        exemptions.review_exemption(exemption, request.user, accept, body.validated_data["comment"])
+        body = self.validated(ReviewRequest)
+        exemptions.review_exemption(exemption, request.user, accept, body["comment"])
         exemption.refresh_from_db()
         return Response(ExemptionSerializer(exemption).data)
 

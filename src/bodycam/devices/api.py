@@ -109,9 +109,7 @@ class DeviceViewSet(RestrictedViewSetMixin[Device], viewsets.ReadOnlyModelViewSe
 
     @extend_schema(request=DeviceSerializer, responses={201: DeviceSerializer})
     def create(self, request: AuthenticatedRequest, **kwargs) -> Response:
-        body = DeviceSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        fields = dict(body.validated_data)
+        fields = self.validated(DeviceSerializer)
         serial, custodian = fields.pop("serial"), person(fields.pop("custodian"))
         device = registry.register_device(serial, custodian, request.user, **fields)
         return Response(DeviceSerializer(device).data, status=status.HTTP_201_CREATED)
@@ -120,9 +118,7 @@ class DeviceViewSet(RestrictedViewSetMixin[Device], viewsets.ReadOnlyModelViewSe
     @action(detail=True, methods=["post"])
     def issue(self, request: AuthenticatedRequest, **kwargs) -> Response:
         device = self.get_object()
-        body = IssueRequest(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = body.validated_data
+        data = self.validated(IssueRequest)
         officer = person(data["officer"])
         issue = registry.issue_device(device, officer, request.user, data["override_reason"])
         return Response(IssueSerializer(issue).data, status=status.HTTP_201_CREATED)
@@ -137,9 +133,7 @@ class DeviceViewSet(RestrictedViewSetMixin[Device], viewsets.ReadOnlyModelViewSe
     @action(detail=True, methods=["post"])
     def maintenance(self, request: AuthenticatedRequest, **kwargs) -> Response:
         device = self.get_object()
-        body = MaintenanceRequest(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = body.validated_data
+        data = self.validated(MaintenanceRequest)
         replacement = None
         if data.get("replacement"):
             # a custodian replaces with a device they keep themselves
@@ -163,9 +157,7 @@ class DeviceViewSet(RestrictedViewSetMixin[Device], viewsets.ReadOnlyModelViewSe
     def add_check(self, request: AuthenticatedRequest, **kwargs) -> Response:
         """Record a pre-use check (R-07): the officer carrying the device, or its custodian."""
         device = self.get_object()
-        body = CheckSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = body.validated_data
+        data = self.validated(CheckSerializer)
         reading = checks.Reading(
             no_fault=data["no_fault"],
             battery_percent=data["battery_percent"],
@@ -177,9 +169,8 @@ class DeviceViewSet(RestrictedViewSetMixin[Device], viewsets.ReadOnlyModelViewSe
 
     def _with_reason(self, request: AuthenticatedRequest, change) -> Response:
         device = self.get_object()
-        body = ReasonRequest(data=request.data)
-        body.is_valid(raise_exception=True)
-        device = change(device, body.validated_data["reason"], request.user)
+        body = self.validated(ReasonRequest)
+        device = change(device, body["reason"], request.user)
         return Response(DeviceSerializer(device).data)
 
     @extend_schema(request=ReasonRequest, responses=DeviceSerializer)
@@ -199,9 +190,7 @@ class DeviceViewSet(RestrictedViewSetMixin[Device], viewsets.ReadOnlyModelViewSe
     def correct(self, request: AuthenticatedRequest, **kwargs) -> Response:
         """Correct the device's record (maker, model, purchase date …) with a reason."""
         device = self.get_object()
-        body = CorrectionRequest(data=request.data)
-        body.is_valid(raise_exception=True)
-        changes = dict(body.validated_data)
+        changes = self.validated(CorrectionRequest)
         reason = changes.pop("reason")
         device = states.correct_device(device, reason, request.user, **changes)
         return Response(DeviceSerializer(device).data)

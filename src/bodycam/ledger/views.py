@@ -33,14 +33,11 @@ def ledger_browser(request: HttpRequest) -> HttpResponse:
     except Refused as refusal:
         messages.error(request, refusal.text())
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "ledger/browser.html",
         {
             "page": page,
-            "query": query.urlencode(),
             "filters": {name: request.GET.get(name, "") for name in FILTERS},
             "actions": Action.choices,
             "kinds": kind_choices(),

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import Model
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions, viewsets
+from rest_framework import exceptions, serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_handler
@@ -91,6 +91,13 @@ class RestrictedViewSetMixin(viewsets.GenericViewSet[_M]):
         if parse_id(key) is None:
             raise exceptions.NotFound(NOT_FOUND)
         return super().get_object()
+
+    def validated(self, request_serializer: type[serializers.Serializer]) -> dict[str, Any]:
+        """The request's body checked by `request_serializer` (a 400 naming every problem
+        otherwise), as a plain dict; called after authorisation, never before."""
+        body = request_serializer(data=self.request.data)
+        body.is_valid(raise_exception=True)
+        return dict(body.validated_data)
 
 
 class Restrictable(Protocol[_M_co]):

@@ -59,9 +59,8 @@ class RecordingViewSet(RestrictedViewSetMixin[Recording], viewsets.ReadOnlyModel
     def link(self, request: AuthenticatedRequest, **kwargs) -> Response:
         """Link the recording to an activity, or unlink it (records office, R-02)."""
         recording = self.get_object()
-        body = LinkRequest(data=request.data)
-        body.is_valid(raise_exception=True)
-        number = body.validated_data["activity"]
+        body = self.validated(LinkRequest)
+        number = body["activity"]
         activity = (
             restricted_object(EnforcementActivity.objects, request.user, "view", number)
             if number is not None
