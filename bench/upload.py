@@ -26,7 +26,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from bodycam.management.commands.serve import web_command
 from bodycam.uploads.client import State, TusClient, send_file
 
 BLOCK = os.urandom(8 * 1024 * 1024)
@@ -59,6 +58,8 @@ class Server:
         self.env, self.port, self.process = env, port, None
 
     def start(self) -> None:
+        from bodycam.management.commands.serve import web_command  # needs Django set up
+
         self.process = subprocess.Popen(
             web_command(f"127.0.0.1:{self.port}", 1), env=self.env,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -118,6 +119,12 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="bench-upload-", dir=os.environ.get("BENCH_DIR")))
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env["BODYCAM_DATA_DIR"] = str(work / "data")
+    os.environ.update(BODYCAM_DATA_DIR=env["BODYCAM_DATA_DIR"],
+                      DJANGO_SETTINGS_MODULE="bodycam.settings")  # fmt: skip
+    os.environ.pop("DATABASE_URL", None)
+    import django
+
+    django.setup()
     bodycam = [sys.executable, "-m", "bodycam"]
     subprocess.run([*bodycam, "migrate", "-v0"], env=env, check=True)
     subprocess.run([*bodycam, "demo"], env=env, check=True, stdout=subprocess.DEVNULL)
