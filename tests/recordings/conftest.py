@@ -1,6 +1,5 @@
 """Shared fixtures of the recordings tests: blob stores of both backends, a real S3 peer."""
 
-import socket
 import subprocess
 import sys
 import time
@@ -11,12 +10,7 @@ from pathlib import Path
 import pytest
 
 from bodycam.recordings.storage import blob_store
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from tests.commands import free_port
 
 
 def _wait_until_up(url: str, process: subprocess.Popen) -> None:
@@ -38,7 +32,7 @@ def moto_endpoint():
     binary = Path(sys.executable).with_name("moto_server")
     if not binary.exists():
         pytest.skip("moto_server is not installed (pip install 'moto[server]')")
-    url = f"http://127.0.0.1:{_free_port()}"
+    url = f"http://127.0.0.1:{free_port()}"
     process = subprocess.Popen(
         [str(binary), "-H", "127.0.0.1", "-p", url.rsplit(":", 1)[1]],
         stdout=subprocess.DEVNULL,

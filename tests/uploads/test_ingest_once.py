@@ -20,6 +20,7 @@ from bodycam.recordings.resolution import Given
 from bodycam.recordings.storage import blob_store
 from bodycam.uploads import completion, partial
 from bodycam.uploads.models import Status, Upload
+from tests.commands import free_port, wait_for_port
 from tests.jobs import run_jobs
 from tests.uploads.conftest import sha256
 
@@ -106,8 +107,6 @@ def _upload_row(data_dir: Path) -> tuple:
 def test_sigkill_of_the_worker_mid_ingest_then_a_restart_ends_in_one_recording(tmp_path):
     """For real: a server, a 512 MiB upload whose running hash was lost (its last chunk
     reached a restarted server), a worker killed while hashing it, a worker started again."""
-    from tests.uploads.test_limits import _free_port
-
     data_dir = tmp_path / "data"
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env["BODYCAM_DATA_DIR"] = str(data_dir)
@@ -123,19 +122,19 @@ def test_sigkill_of_the_worker_mid_ingest_then_a_restart_ends_in_one_recording(t
     from bodycam.management.commands.serve import web_command
     from bodycam.uploads.client import State, TusClient, send_file
 
-    port = _free_port()
+    port = free_port()
     web = subprocess.Popen(web_command(f"127.0.0.1:{port}", 1), env=env,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     client = TusClient(f"http://127.0.0.1:{port}", key)
     try:
-        _wait_for_port(port)
+        wait_for_port(port)
         state = State(tmp_path / "state.json")
         send_file(client, big, state, chunk_size=256 * 1024 * 1024, max_chunks=1)
         web.terminate()  # the web server restarts: the running hash is gone with it
         web.wait(timeout=30)
         web = subprocess.Popen(web_command(f"127.0.0.1:{port}", 1), env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-        _wait_for_port(port)
+        wait_for_port(port)
         sent = send_file(client, big, state, chunk_size=256 * 1024 * 1024, patience=0)
         assert _upload_row(data_dir)[0] == "complete" and _upload_row(data_dir)[2] == ""
         worker = _bodycam(env, "worker", "--until-idle", "-v0")
@@ -155,16 +154,6 @@ def test_sigkill_of_the_worker_mid_ingest_then_a_restart_ends_in_one_recording(t
         client.close()
         web.terminate()
         web.wait(timeout=30)
-
-
-def _wait_for_port(port: int) -> None:
-    for _ in range(200):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise AssertionError("the server did not start")
 
 
 def test_a_checksum_declared_wrong_is_refused_by_the_last_patch_itself(tus, clip):

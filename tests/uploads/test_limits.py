@@ -6,16 +6,14 @@ import base64
 import http.client
 import json
 import os
-import socket
 import subprocess
-import time
 
 import pytest
 
 from bodycam.management.commands.serve import web_command
 from bodycam.recordings.models import Recording
 from bodycam.uploads.models import Status, Upload
-from tests.commands import run_bodycam
+from tests.commands import free_port, run_bodycam, wait_for_port
 from tests.uploads.conftest import sha256
 
 # A real worker runs the queued ingests: it needs committed rows.
@@ -42,12 +40,6 @@ def test_a_patch_without_content_length_is_refused_not_ignored(tus, clip):
     assert tus.offset(url) == 0
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def gunicorn(tmp_path):
     """`bodycam serve`'s web server on its own SQLite file, with the demo bureau, and a key of
@@ -56,19 +48,14 @@ def gunicorn(tmp_path):
     for args in (("migrate", "--noinput"), ("demo",)):
         assert run_bodycam(data, *args).returncode == 0
     key = json.loads(run_bodycam(data, "token", "records", "--json").stdout)["key"]
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env["BODYCAM_DATA_DIR"] = str(data)
     server = subprocess.Popen(
         web_command(f"127.0.0.1:{port}", 1), env=env,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.1)
+    wait_for_port(port)
     yield port, key
     server.terminate()
     server.wait(timeout=20)
