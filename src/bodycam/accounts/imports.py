@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -17,11 +16,10 @@ from bodycam.accounts.people import add_person
 from bodycam.accounts.roles import Role
 from bodycam.lib.errors import Refused
 from bodycam.lib.spreadsheets import (
-    CHANGED,
-    HAS_PROBLEMS,
     NOTHING_TO_IMPORT,
     ImportPlan,
     Table,
+    apply_plan,
     find_columns,
     repeated_values,
     say,
@@ -78,16 +76,7 @@ def apply_user_import(plan: ImportPlan, actor: User | None) -> list[tuple[User, 
 
     Returns each user with the password generated for them, or None when the file gave one.
     """
-    if not plan.ok:
-        raise Refused(HAS_PROBLEMS, count=plan.counts["bad"])
-    try:
-        with transaction.atomic():
-            fresh = plan_user_import(plan.table)
-            if not fresh.ok or [r.values for r in fresh.rows] != [r.values for r in plan.rows]:
-                raise Refused(CHANGED)
-            return [_create(row.values, actor) for row in fresh.rows]
-    except IntegrityError:  # someone added the same username or badge meanwhile
-        raise Refused(CHANGED) from None
+    return apply_plan(plan, plan_user_import, lambda values: _create(values, actor))
 
 
 def _create(values: dict[str, Any], actor: User | None) -> tuple[User, str | None]:

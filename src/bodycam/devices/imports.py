@@ -9,7 +9,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Field, OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
@@ -20,11 +19,10 @@ from bodycam.devices.models import Device, DeviceIssue, PreUseCheck
 from bodycam.devices.registry import clean_serial, register_device
 from bodycam.lib.errors import Refused
 from bodycam.lib.spreadsheets import (
-    CHANGED,
-    HAS_PROBLEMS,
     NOTHING_TO_IMPORT,
     ImportPlan,
     Table,
+    apply_plan,
     find_columns,
     repeated_values,
     say,
@@ -78,18 +76,13 @@ def plan_device_import(table: Table) -> ImportPlan:
 
 
 def apply_device_import(plan: ImportPlan, actor: User | None) -> list[Device]:
-    """Register every device of a problem-free plan in one transaction: all or none.
+    """Register every device of a problem-free plan in one transaction: all or none
+    (spreadsheets.apply_plan)."""
 
-    The plan is checked again inside the transaction; if anything changed since the dry run,
-    nothing is registered.
-    """
-    if not plan.ok:
-        raise Refused(HAS_PROBLEMS, count=plan.counts["bad"])
-    with transaction.atomic():
-        fresh = plan_device_import(plan.table)
-        if not fresh.ok or [r.values for r in fresh.rows] != [r.values for r in plan.rows]:
-            raise Refused(CHANGED)
-        return [register_device(actor=actor, **row.values) for row in fresh.rows]
+    def write(values: dict) -> Device:
+        return register_device(actor=actor, **values)
+
+    return apply_plan(plan, plan_device_import, write)
 
 
 class _Known:

@@ -10,11 +10,12 @@ import re
 import unicodedata
 import warnings
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, TypeVar
 
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -258,3 +259,26 @@ def repeated_values(pairs: list[tuple[int, str]]) -> dict[str, list[int]]:
         if value:
             lines.setdefault(value, []).append(line)
     return {value: found for value, found in lines.items() if len(found) > 1}
+
+
+Written = TypeVar("Written")
+
+
+def apply_plan(
+    plan: ImportPlan,
+    replan: Callable[[Table], ImportPlan],
+    write: Callable[[dict[str, Any]], Written],
+) -> list[Written]:
+    """Write every row of a problem-free plan in one transaction: all rows or none. The table
+    is planned again inside the transaction; if anything changed since the dry run (or a
+    concurrent writer took a value that must be unique), nothing is written."""
+    if not plan.ok:
+        raise Refused(HAS_PROBLEMS, count=plan.counts["bad"])
+    try:
+        with transaction.atomic():
+            fresh = replan(plan.table)
+            if not fresh.ok or [r.values for r in fresh.rows] != [r.values for r in plan.rows]:
+                raise Refused(CHANGED)
+            return [write(row.values) for row in fresh.rows]
+    except IntegrityError:
+        raise Refused(CHANGED) from None
