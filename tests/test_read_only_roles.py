@@ -25,13 +25,13 @@ pytestmark = pytest.mark.django_db(transaction=True, reset_sequences=True)
 ALLOWED = {
     "auditor": {"ledger-verify-now", "ledger-verify", "ledger-head-list"},
     "supervisor": set(),
-    "head": set(),
+    "head": {"api-secrecy-change-list"},  # raising a recording's secrecy level
     "administrator": {"people-import", "device-import"},
 }
 NOT_CHANGES = PUBLIC | {"logout", "api-docs"}
-# Everyone keeps their own account: password, API tokens.
+# Everyone keeps their own account (password, API tokens) and may ask to view.
 OWN_ACCOUNT = {"account-password", "token-new", "token-revoke", "api-token-list",
-               "api-token-revoke"}  # fmt: skip
+               "api-token-revoke", "viewing-request-new", "api-viewing-request-list"}  # fmt: skip
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+from bodycam.access import api as access_api
 from bodycam.accounts import api as accounts_api
 from bodycam.activities import api as activities_api
 from bodycam.devices import api as devices_api
@@ -20,6 +21,11 @@ router.register("exemptions", activities_api.ExemptionViewSet, basename="api-exe
 router.register("recordings", recordings_api.RecordingViewSet, basename="api-recording")
 router.register("ledger/entries", ledger_api.EntryViewSet, basename="ledger-entry")
 router.register("ledger/heads", ledger_api.HeadViewSet, basename="ledger-head")
+router.register("access/requests", access_api.ViewingRequestViewSet, basename="api-viewing-request")
+router.register("access/grants", access_api.GrantViewSet, basename="api-viewing-grant")
+router.register(
+    "access/secrecy-changes", access_api.SecrecyChangeViewSet, basename="api-secrecy-change"
+)
 
 urlpatterns = [
     path("uploads/", include("bodycam.uploads.urls")),
@@ -32,6 +38,8 @@ urlpatterns = [
         ledger_api.ConsistencyProofView.as_view(),
         name="ledger-consistency",
     ),
+    path("access/register/", access_api.RegisterView.as_view(), name="viewing-register-api"),
+    path("access/clearances/", access_api.ClearanceView.as_view(), name="clearance"),
     path("ledger/checkpoint", ledger_api.CheckpointView.as_view(), name="ledger-checkpoint"),
     path("ledger/public-key", ledger_api.PublicKeyView.as_view(), name="ledger-public-key"),
     path("ledger/verify", ledger_api.VerifyView.as_view(), name="ledger-verify"),

@@ -3,21 +3,25 @@
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 
 class NavItem:
     """A link shown to users holding any one of its permissions (none given: everyone)."""
 
-    def __init__(self, label: str | Promise, url_name: str, *permissions: str) -> None:
+    def __init__(
+        self, label: str | Promise, url_name: str, *permissions: str, count: str = ""
+    ) -> None:
         self.label, self.url_name, self.permissions = label, url_name, permissions
+        self.count = count  # dotted path of a function(user) -> int shown beside the label
 
     def visible_to(self, user) -> bool:
         return not self.permissions or any(user.has_perm(p) for p in self.permissions)
 
 
 NAVIGATION: list[NavItem] = [
-    NavItem(_("首页"), "home"),
+    NavItem(_("首页"), "home", count="bodycam.access.queue.open_count"),
     NavItem(_("我的记录仪"), "my-devices", "devices.check_device"),
     NavItem(
         _("执法活动"),
@@ -29,6 +33,8 @@ NAVIGATION: list[NavItem] = [
     NavItem(_("音像记录"), "recordings", "recordings.view_recording"),
     NavItem(_("上传"), "upload", "recordings.ingest_recording"),
     NavItem(_("不予记录签收"), "exemptions", "activities.review_exemption"),
+    NavItem(_("查阅申请"), "viewing-requests"),
+    NavItem(_("查阅登记簿"), "viewing-register", "access.view_viewingrequest"),
     NavItem(_("监管链日志"), "ledger", "ledger.view_all_entries"),
     NavItem(_("人员名录"), "people", "accounts.view_user"),
     NavItem(_("用户管理"), "admin:accounts_user_changelist", "accounts.change_user"),
@@ -45,9 +51,11 @@ def visible_items(user) -> list[dict]:
         if not item.visible_to(user):
             continue
         try:
-            items.append({"label": item.label, "url": reverse(item.url_name)})
+            url = reverse(item.url_name)
         except NoReverseMatch:
             continue
+        count = import_string(item.count)(user) if item.count else 0
+        items.append({"label": item.label, "url": url, "count": count})
     return items
 
 

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "bodycam.activities",
     "bodycam.recordings",
     "bodycam.uploads",
+    "bodycam.access",
 ]
 
 MIDDLEWARE = [
@@ -266,6 +267,20 @@ LINK_TOLERANCE_MINUTES = env_int("BODYCAM_LINK_TOLERANCE_MINUTES", 10, minimum=0
 
 # The regulation's effective date: activities before it are not judged.
 REGULATION_EFFECTIVE_DATE = env_date("BODYCAM_REGULATION_EFFECTIVE_DATE", date(2026, 1, 1))
+
+# Viewing: the window a grant gives by default and at most; deputies (usernames) the head
+# delegated approval to; how long a signed content URL is good for.
+VIEWING_MAX_HOURS = env_int("BODYCAM_VIEWING_MAX_HOURS", 72, minimum=1)
+VIEWING_DEFAULT_HOURS = min(
+    env_int("BODYCAM_VIEWING_DEFAULT_HOURS", 24, minimum=1), VIEWING_MAX_HOURS
+)
+VIEWING_DEPUTIES = env_list("BODYCAM_VIEWING_DEPUTIES", [])
+CONTENT_URL_MINUTES = env_int("BODYCAM_CONTENT_URL_MINUTES", 30, minimum=1)
+# Behind nginx, content can be handed to the proxy (X-Accel-Redirect) instead of being sent by
+# the application: the internal location that maps to the blob folder, e.g. "/protected-blobs".
+CONTENT_ACCEL_REDIRECT = env_str("BODYCAM_CONTENT_ACCEL_REDIRECT", "")
+# A TrueType font with Chinese for PDF documents ("" finds WenQuanYi Micro Hei).
+PDF_FONT = env_str("BODYCAM_PDF_FONT", "")
 
 TASKS = {
     "default": {

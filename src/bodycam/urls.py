@@ -6,6 +6,8 @@ from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from bodycam import views
+from bodycam.access import player
+from bodycam.access import views as access_views
 from bodycam.accounts import views as accounts_views
 from bodycam.accounts.forms import LoginForm
 from bodycam.activities import views as activity_views
@@ -69,6 +71,32 @@ urlpatterns = [
     path("recordings/upload/", upload_views.upload_page, name="upload"),
     path("recordings/<id:pk>/", recording_views.recording_detail, name="recording"),
     path("recordings/<id:pk>/link/", recording_views.recording_link, name="recording-link"),
+    path("recordings/<id:pk>/play/", player.recording_play, name="recording-play"),
+    path("recordings/<id:pk>/marks/", player.recording_mark, name="recording-mark"),
+    path("recordings/<id:pk>/proxy", player.recording_proxy, name="recording-proxy"),
+    path("recordings/<id:pk>/strip", player.recording_strip, name="recording-strip"),
+    path("recordings/<id:pk>/thumbnail", player.recording_thumbnail, name="recording-thumbnail"),
+    path("recordings/<id:pk>/original", player.recording_original, name="recording-original"),
+    path("access/", access_views.request_list, name="viewing-requests"),
+    path("access/new/", access_views.request_new, name="viewing-request-new"),
+    path("access/grants/", access_views.my_grants, name="my-grants"),
+    path("access/register/", access_views.viewing_register, name="viewing-register"),
+    path("access/register.xlsx", access_views.register_xlsx, name="viewing-register-xlsx"),
+    path("access/register.pdf", access_views.register_pdf, name="viewing-register-pdf"),
+    path("access/<id:pk>/", access_views.request_detail, name="viewing-request"),
+    path("access/<id:pk>/approve/", access_views.request_approve, name="viewing-request-approve"),
+    path("access/<id:pk>/deny/", access_views.request_deny, name="viewing-request-deny"),
+    path(
+        "access/<id:pk>/register/", access_views.request_register, name="viewing-request-register"
+    ),
+    path("access/<id:pk>/revoke/", access_views.request_revoke, name="viewing-request-revoke"),
+    path("access/playbacks/<id:pk>/end/", player.playback_end, name="playback-end"),
+    path("recordings/<id:pk>/secrecy/", access_views.recording_secrecy, name="recording-secrecy"),
+    path(
+        "access/secrecy/<id:pk>/decide/",
+        access_views.secrecy_change_decide,
+        name="secrecy-change-decide",
+    ),
     path("ledger/", ledger_views.ledger_browser, name="ledger"),
     path("ledger/entries/<id:seq>/", ledger_views.entry_detail, name="ledger-entry"),
     path("ledger/verify/", ledger_views.verify_now, name="ledger-verify-now"),

@@ -18,6 +18,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
 from bodycam import health
+from bodycam.access import queue
 from bodycam.accounts.grants import confirmable_by
 from bodycam.accounts.roles import ROLE_GUIDANCE, Role
 from bodycam.lib.access import AuthenticatedHttpRequest
@@ -34,7 +35,11 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         if role in user.roles
     ]
     awaiting = confirmable_by(user).count()
-    return render(request, "home.html", {"tasks": tasks, "grants_awaiting": awaiting})
+    return render(
+        request,
+        "home.html",
+        {"tasks": tasks, "grants_awaiting": awaiting, "todo": queue.tasks_for(user)},
+    )
 
 
 @require_GET

@@ -18,14 +18,23 @@ def _nav_labels(client, user) -> list[str]:
 def test_each_role_sees_its_own_navigation(
     client, officer, head, auditor, administrator, oversight
 ):
-    oversee = ["首页", "执法活动", "记录仪台账", "音像记录", "监管链日志", "人员名录", "接口文档"]
-    assert _nav_labels(client, officer) == ["首页", "我的记录仪", "执法活动", "接口文档"]
+    oversee = ["首页", "执法活动", "记录仪台账", "音像记录", "查阅申请", "查阅登记簿", "监管链日志",
+               "人员名录", "接口文档"]  # fmt: skip
+    assert _nav_labels(client, officer) == [
+        "首页",
+        "我的记录仪",
+        "执法活动",
+        "查阅申请",
+        "接口文档",
+    ]
     assert _nav_labels(client, head) == oversee
     assert _nav_labels(client, auditor) == oversee
     assert _nav_labels(client, administrator) == [
-        "首页", "记录仪台账", "人员名录", "用户管理", "接口文档",
+        "首页", "记录仪台账", "查阅申请", "人员名录", "用户管理", "接口文档",
     ]  # fmt: skip
-    assert _nav_labels(client, oversight) == ["首页", "不予记录签收", "人员名录", "接口文档"]
+    assert _nav_labels(client, oversight) == [
+        "首页", "不予记录签收", "查阅申请", "人员名录", "接口文档",
+    ]  # fmt: skip
 
 
 @pytest.mark.parametrize("role", Role.values)
@@ -71,10 +80,13 @@ def test_superuser_flag_grants_no_more_than_the_administrator_role(db):
     root = User.objects.create_superuser("root", password="x-long-password-1")
     assert root.has_role(Role.ADMINISTRATOR)
     assert root.granted_permissions == ROLE_PERMISSIONS[Role.ADMINISTRATOR] | EVERYONE
-    # hard rule 2: no recording rights come from being the administrator
+    # hard rule 2: no recording rights come from being the administrator; like everyone, the
+    # administrator may only ask to view, which the head then decides
     assert not any(
-        p.startswith(("recordings.", "access.", "evidence.")) for p in root.granted_permissions
+        p.startswith(("recordings.", "access.", "evidence."))
+        for p in root.granted_permissions - EVERYONE
     )
+    assert {p for p in EVERYONE if p.startswith("access.")} == {"access.add_viewingrequest"}
     assert not root.has_perm("recordings.view_recording")
 
 

@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from bodycam.access.levels import SecrecyLevel
 from bodycam.accounts.roles import Role, permissions_for_roles
 from bodycam.lib.restrict import RestrictedQuerySet
 
@@ -74,6 +75,12 @@ class User(AbstractUser):
     unit = models.ForeignKey(
         Unit, verbose_name=_("单位"), null=True, blank=True, on_delete=models.PROTECT
     )
+    clearance = models.PositiveSmallIntegerField(
+        _("涉密资格"),
+        choices=SecrecyLevel.choices,
+        default=SecrecyLevel.ORDINARY,
+        help_text=_("可以看到的最高密级；由保密员设定（R-19）。"),
+    )
 
     objects: ClassVar[BodycamUserManager] = BodycamUserManager()
 
@@ -81,6 +88,7 @@ class User(AbstractUser):
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
         ordering = ["username"]
+        permissions = [("change_clearance", "Set a user's secrecy clearance (R-19)")]
 
     def __str__(self) -> str:
         return self.display_name
@@ -150,6 +158,7 @@ class AccountChange(models.TextChoices):
     REACTIVATED = "reactivated", _("启用账户")
     TOKEN_ISSUED = "token_issued", _("签发 API 令牌")
     TOKEN_REVOKED = "token_revoked", _("吊销 API 令牌")
+    CLEARANCE = "clearance", _("变更涉密资格")
 
 
 class GrantStatus(models.TextChoices):

@@ -23,7 +23,9 @@ class Role(models.TextChoices):
 
 
 # Permissions every signed-in person has.
-EVERYONE: frozenset[str] = frozenset({"accounts.view_self", "accounts.add_apitoken"})
+EVERYONE: frozenset[str] = frozenset(
+    {"accounts.view_self", "accounts.add_apitoken", "access.add_viewingrequest"}
+)
 
 # Roles that see or approve content, or manage who may: granting one takes effect only when a
 # second person confirms it (the head; for the head's role another administrator).
@@ -67,17 +69,45 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "devices.add_maintenancerecord",
             "devices.import_devices",
             "accounts.view_user",
+            "access.view_viewingrequest",  # the viewing register they keep
+            "access.register_viewingrequest",
         }
     ),
-    Role.RECORDS_OFFICE: _OVERSEE | {"recordings.ingest_recording", "recordings.change_recording"},
-    Role.HEAD: _OVERSEE | {"ledger.view_all_entries"},
-    Role.SUPERVISOR: _OVERSEE,
+    Role.RECORDS_OFFICE: _OVERSEE
+    | {
+        "recordings.ingest_recording",
+        "recordings.change_recording",
+        "recordings.change_secrecy",
+        "access.view_viewingrequest",
+        "access.register_viewingrequest",
+        "access.file_outside_request",  # for 公安, 检察院, 法院 … with their letter
+        "access.take_copies",
+    },
+    Role.HEAD: _OVERSEE
+    | {
+        "ledger.view_all_entries",
+        "access.view_viewingrequest",
+        "access.approve_viewingrequest",
+        "recordings.change_secrecy",
+    },
+    Role.SUPERVISOR: _OVERSEE | {"access.take_copies"},
     Role.OVERSIGHT: frozenset(
         {"accounts.view_user", "accounts.view_unit", "activities.review_exemption"}
     ),
-    Role.AUDITOR: _OVERSEE | {"ledger.view_all_entries", "ledger.verify"},
+    Role.AUDITOR: _OVERSEE
+    | {"ledger.view_all_entries", "ledger.verify", "access.view_viewingrequest"},
     # Approves viewing of recordings above the ordinary secrecy level (R-19; the access app).
-    Role.SECRECY_OFFICER: frozenset({"accounts.view_user", "accounts.view_unit"}),
+    Role.SECRECY_OFFICER: frozenset(
+        {
+            "accounts.view_user",
+            "accounts.view_unit",
+            "recordings.view_recording",
+            "recordings.change_secrecy",
+            "access.view_viewingrequest",
+            "access.approve_secrecy",
+            "accounts.change_clearance",
+        }
+    ),
     Role.ADMINISTRATOR: frozenset(
         {
             "accounts.view_user",

@@ -68,6 +68,7 @@ def activity_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "may_file": mine and exemptions.may_file(activity),
             "judged": lifecycle.is_judged(activity),
             "entries": custody_history(request.user, activity),
+            "recording_count": activity.recordings.cleared_for(request.user).count(),
         },
     )
 

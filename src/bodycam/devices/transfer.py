@@ -12,8 +12,7 @@ from bodycam.devices.models import Device
 from bodycam.devices.queries import filter_devices
 from bodycam.importing import import_page
 from bodycam.lib.access import permission_required
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from bodycam.lib.spreadsheets import XLSX
 
 
 @permission_required("devices.import_devices")

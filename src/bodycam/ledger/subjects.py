@@ -48,6 +48,9 @@ KINDS: dict[str, SubjectKind] = {
         renamed={"returned": "returned_to_base"},  # an activity's 返回单位, not a device's 归还
     ),
     "recording": SubjectKind("recordings.Recording", "recording"),
+    "viewingrequest": SubjectKind(
+        "access.ViewingRequest", "viewing-request", "bodycam.access.models.AccessEvent"
+    ),
     "user": SubjectKind(
         "accounts.User", None, "bodycam.accounts.models.AccountChange", event_key="change"
     ),

@@ -23,6 +23,7 @@ from openpyxl.styles import Font
 
 from bodycam.lib.errors import Refused
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # an .xlsx is a ZIP: refuse archives that unpack huge

@@ -1,18 +1,62 @@
 """Recordings through the API: the facts about each original (never its content: that needs
 an approved viewing request), the same filters as the page, and linking."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from bodycam.access.content import content_urls
+from bodycam.access.requests import grant_for
 from bodycam.accounts.models import User
 from bodycam.activities.models import EnforcementActivity
+from bodycam.activities.vocabulary import ContentTag
 from bodycam.devices.models import Device
 from bodycam.lib.api import AuthenticatedRequest, RestrictedViewSetMixin, restricted_object
-from bodycam.recordings import linking
-from bodycam.recordings.models import Recording
+from bodycam.recordings import linking, marks
+from bodycam.recordings.models import ContentMark, DerivedCopy, ProcessingJob, Recording
 from bodycam.recordings.queries import FILTERS, filter_recordings
+
+
+class DerivedSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DerivedCopy
+        fields = ["kind", "method", "partial", "size", "made_at"]
+
+
+class ProcessingSerializer(serializers.ModelSerializer):
+    next_retry = serializers.DateTimeField(source="retry_at", allow_null=True)
+
+    class Meta:
+        model = ProcessingJob
+        fields = ["state", "attempts", "error", "next_retry", "finished_at"]
+
+
+class MarkSerializer(serializers.ModelSerializer):
+    marked_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        read_only=True, slug_field="username"
+    )
+
+    class Meta:
+        model = ContentMark
+        fields = ["id", "tag", "start_ms", "end_ms", "note", "marked_by", "marked_at"]
+        read_only_fields = ["id", "marked_by", "marked_at"]
+
+
+class MarkRequest(serializers.Serializer):
+    tag = serializers.ChoiceField(choices=ContentTag.choices, help_text="摄录要点（R-10）")
+    start_ms = serializers.IntegerField(min_value=0, max_value=10**11)
+    end_ms = serializers.IntegerField(
+        min_value=0, max_value=10**11, required=False, allow_null=True
+    )
+    note = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
+
+
+class ContentSerializer(serializers.Serializer):
+    proxy_url = serializers.URLField()
+    original_url = serializers.URLField()
+    strip_url = serializers.URLField()
+    thumbnail_url = serializers.URLField()
 
 
 class RecordingSerializer(serializers.ModelSerializer):
@@ -23,6 +67,12 @@ class RecordingSerializer(serializers.ModelSerializer):
         read_only=True, slug_field="badge_number"
     )
     duration_seconds = serializers.SerializerMethodField()
+    content = serializers.SerializerMethodField(
+        help_text="内容地址：持有有效查看授权时为签名链接，否则为不带签名的地址（访问时返回 403）"
+    )
+    derived = DerivedSerializer(many=True, read_only=True)
+    processing = ProcessingSerializer(read_only=True, allow_null=True)
+    marks = MarkSerializer(many=True, read_only=True)
 
     class Meta:
         model = Recording
@@ -32,10 +82,19 @@ class RecordingSerializer(serializers.ModelSerializer):
             "review_notes", "recorded_at", "recorded_at_raw", "time_source", "clock_convention",
             "container", "duration_seconds", "video_codec", "audio_codec", "width", "height",
             "latitude", "longitude", "ingested_at", "upload_deadline", "deadline_met", "activity",
+            "secrecy", "content", "derived", "processing", "marks",
         ]  # fmt: skip
 
     def get_duration_seconds(self, recording: Recording) -> float | None:
         return recording.duration.total_seconds() if recording.duration else None
+
+    @extend_schema_field(ContentSerializer)
+    def get_content(self, recording: Recording) -> dict[str, str]:
+        request = self.context["request"]
+        return {
+            f"{kind}_url": request.build_absolute_uri(url)
+            for kind, url in content_urls(request.user, recording).items()
+        }
 
 
 class LinkRequest(serializers.Serializer):
@@ -49,7 +108,10 @@ class RecordingViewSet(RestrictedViewSetMixin[Recording], viewsets.ReadOnlyModel
     """Recordings (R-11..R-13): metadata, times raw and interpreted, hash, deadline, link."""
 
     serializer_class = RecordingSerializer
-    queryset = Recording.objects.select_related("device", "officer")
+    action_restrictions = {"mark": "view"}  # marking needs a grant, checked by mark_content
+    queryset = Recording.objects.select_related("device", "officer", "processing").prefetch_related(
+        "derived", "marks__marked_by"
+    )
 
     def get_queryset(self):
         return filter_recordings(super().get_queryset(), self.request.query_params)
@@ -67,4 +129,15 @@ class RecordingViewSet(RestrictedViewSetMixin[Recording], viewsets.ReadOnlyModel
             else None
         )
         recording = linking.link_by_hand(recording, activity, request.user)
-        return Response(RecordingSerializer(recording).data)
+        return Response(self.get_serializer(recording).data)
+
+    @extend_schema(request=MarkRequest, responses={201: MarkSerializer})
+    @action(detail=True, methods=["post"], url_path="marks")
+    def mark(self, request: AuthenticatedRequest, **kwargs) -> Response:
+        """Mark a moment or a span with an R-10 content tag (needs an active viewing grant)."""
+        recording = self.get_object()
+        grant_for(request.user, recording)  # authorise before reading the body
+        body = self.validated(MarkRequest)
+        made = marks.mark_content(recording, request.user, body["tag"], body["start_ms"],
+                                  body.get("end_ms"), body["note"])  # fmt: skip
+        return Response(MarkSerializer(made).data, status=201)

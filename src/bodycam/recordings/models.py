@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from bodycam.access.levels import LISTED_ONLY_WHEN_CLEARED, SecrecyLevel
+from bodycam.activities.vocabulary import ContentTag
 from bodycam.lib.restrict import RestrictedQuerySet
 
 
@@ -30,17 +32,25 @@ class TimeSource(models.TextChoices):
 
 
 class RecordingQuerySet(RestrictedQuerySet["Recording"]):
+    def cleared_for(self, user: Any) -> Self:
+        """Without the recordings whose very existence `user` is not cleared to know (R-19)."""
+        if getattr(user, "clearance", SecrecyLevel.ORDINARY) >= LISTED_ONLY_WHEN_CLEARED:
+            return self
+        return self.exclude(secrecy__gte=LISTED_ONLY_WHEN_CLEARED)
+
     def scope(self, user: Any, action: str) -> Self:
         """The records office and overseeing roles see every recording's facts; an officer
         sees their own; the records office changes links and facts. Seeing content is another
-        matter: it needs an approval (R-16)."""
+        matter: it needs an approval (R-16). A state-secret recording is not even listed to
+        anyone not cleared for that level (R-19)."""
+        rows = self.cleared_for(user)
         if action == "change":
-            return self if user.has_perm("recordings.change_recording") else self.none()
+            return rows if user.has_perm("recordings.change_recording") else self.none()
         if action != "view":
             return self.none()
         if user.has_perm("recordings.view_recording"):
-            return self
-        return self.filter(officer=user)
+            return rows
+        return rows.filter(officer=user)
 
 
 class Recording(models.Model):
@@ -106,6 +116,11 @@ class Recording(models.Model):
         on_delete=models.PROTECT, related_name="recordings",
     )  # fmt: skip
 
+    # R-19: who may see it at all, and whose second approval viewing needs (access.secrecy).
+    secrecy = models.PositiveSmallIntegerField(
+        _("密级"), choices=SecrecyLevel.choices, default=SecrecyLevel.ORDINARY
+    )
+
     # Fixity: when the original was last re-hashed, and what was wrong then ("" if nothing).
     verified_at = models.DateTimeField(_("最近核验时间"), null=True, blank=True)
     fixity_problem = models.CharField(_("核验发现的问题"), max_length=300, blank=True)
@@ -126,7 +141,10 @@ class Recording(models.Model):
             ),
             models.Index(fields=["verified_at", "id"], name="recording_fixity_order"),
         ]
-        permissions = [("ingest_recording", "Ingest recordings")]
+        permissions = [
+            ("ingest_recording", "Ingest recordings"),
+            ("change_secrecy", "Change a recording's secrecy level (R-19)"),
+        ]
 
     def __str__(self) -> str:
         return self.original_name
@@ -211,3 +229,28 @@ class ProcessingJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recording_id} {self.state}"
+
+
+class ContentMark(models.Model):
+    """What a recording shows at a moment or over a span (标注, R-10), marked by someone
+    watching it under a grant. Marks are added, never edited: a correction is a new mark."""
+
+    recording = models.ForeignKey(Recording, on_delete=models.PROTECT, related_name="marks")
+    tag = models.CharField(_("摄录要点"), max_length=30, choices=ContentTag.choices)
+    start_ms = models.PositiveBigIntegerField(_("起点（毫秒）"))
+    end_ms = models.PositiveBigIntegerField(_("终点（毫秒）"), null=True, blank=True)
+    note = models.CharField(_("说明"), max_length=500, blank=True)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("标注人"), on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    marked_at = models.DateTimeField(_("标注时间"))
+
+    class Meta:
+        verbose_name = _("标注")
+        verbose_name_plural = _("标注")
+        ordering = ["recording", "start_ms", "pk"]
+        indexes = [models.Index(fields=["tag", "recording"], name="mark_tag")]
+
+    def __str__(self) -> str:
+        return f"{self.recording_id} {self.tag} {self.start_ms}"

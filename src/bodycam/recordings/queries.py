@@ -5,11 +5,11 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from bodycam.lib.parsing import day_bound, filter_by_id
-from bodycam.recordings.models import Recording
+from bodycam.recordings.models import ContentMark, Recording
 
 FILTERS = (
     "officer", "device", "unit", "since", "until", "activity", "kind", "condition",
-    "deadline", "review", "unlinked", "sha256",
+    "deadline", "review", "unlinked", "sha256", "tag",
 )  # fmt: skip
 
 
@@ -43,4 +43,8 @@ def filter_recordings(recordings: QuerySet[Recording], params: Any) -> QuerySet[
         recordings = recordings.filter(activity__isnull=True)
     if value := params.get("sha256"):
         recordings = recordings.filter(sha256=value.strip().lower())
+    if value := params.get("tag"):  # a content tag someone marked in it
+        recordings = recordings.filter(
+            pk__in=ContentMark.objects.filter(tag=value).values("recording")
+        )
     return recordings

@@ -311,6 +311,20 @@ class S3BlobStore:
             raise
         return cast(BinaryIO, response["Body"])
 
+    def presigned_url(
+        self, sha256: str, seconds: int, content_type: str, disposition: str | None = None
+    ) -> str:
+        """A URL that reads the blob (with ranges) for `seconds`, and nothing else."""
+        params = {
+            "Bucket": self.bucket,
+            "Key": object_key(sha256),
+            "ResponseContentType": content_type,
+            "ResponseCacheControl": "private, no-store",
+        }
+        if disposition:
+            params["ResponseContentDisposition"] = disposition
+        return self.client.generate_presigned_url("get_object", Params=params, ExpiresIn=seconds)
+
     def size(self, sha256: str) -> int:
         """The blob's size in bytes."""
         head = self._head(object_key(sha256))

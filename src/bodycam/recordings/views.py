@@ -9,7 +9,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bodycam.access.panel import viewing_panel
 from bodycam.activities.models import EnforcementActivity
+from bodycam.activities.vocabulary import ContentTag
 from bodycam.ledger.history import custody_history
 from bodycam.lib.access import AuthenticatedHttpRequest
 from bodycam.lib.api import restricted_object
@@ -38,6 +40,7 @@ def recording_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "filters": {name: request.GET.get(name, "") for name in FILTERS},
             "kinds": Kind.choices,
             "conditions": Condition.choices,
+            "tags": ContentTag.choices,
         },
     )
 
@@ -59,6 +62,7 @@ def recording_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             "candidates": _candidates(recording) if may_link else [],
             **_job(recording),
             "derived": recording.derived.order_by("kind"),
+            **viewing_panel(request.user, recording),
         },
     )
 

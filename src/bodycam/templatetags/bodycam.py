@@ -34,3 +34,14 @@ def subject_kind(entry) -> str:
 def subject_url(entry) -> str | None:
     """The page of what a ledger entry is about, if it has one."""
     return subjects.subject_url(entry)
+
+
+@register.filter
+def clock_ms(milliseconds: int | None) -> str:
+    """A position in a recording as a player shows it: "1:05", "1:02:07"."""
+    if milliseconds is None:
+        return "—"
+    total = int(milliseconds) // 1000
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"

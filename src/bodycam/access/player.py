@@ -1,0 +1,139 @@
+"""The player page and the content endpoints behind it, each made by `content_endpoint` (so
+none can be reached without an active grant), and the end of a playback session."""
+
+import mimetypes
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from bodycam.access.content import content_endpoint, content_url, refused
+from bodycam.access.delivery import deliver
+from bodycam.access.levels import PROTECTED
+from bodycam.access.models import Playback, ViewingRequest
+from bodycam.access.playback import end_playback, start_playback
+from bodycam.access.requests import grant_for
+from bodycam.activities.vocabulary import ContentTag
+from bodycam.ledger.entries import record
+from bodycam.ledger.models import Action
+from bodycam.lib.access import AuthenticatedHttpRequest
+from bodycam.lib.api import restricted_object
+from bodycam.lib.errors import Refused
+from bodycam.lib.parsing import parse_int
+from bodycam.recordings import marks
+from bodycam.recordings.models import DerivedCopy, DerivedKind, Kind, Recording
+
+NOT_MADE = _("这份副本还没有生成（后台处理中或无法生成），请稍后再试。")
+PROXY_TYPES = {Kind.VIDEO: "video/mp4", Kind.AUDIO: "audio/mp4", Kind.PHOTO: "image/jpeg"}
+
+
+def _copy(recording: Recording, *kinds: str) -> DerivedCopy | None:
+    return recording.derived.filter(kind__in=kinds).first()
+
+
+def _derived(request: HttpRequest, recording: Recording, kinds: tuple[str, ...], mime: str):
+    copy = _copy(recording, *kinds)
+    if copy is None:
+        return refused(request, Refused(NOT_MADE, code="not_made", http_status=404), recording)
+    return deliver(request, copy.sha256, mime)
+
+
+@content_endpoint("proxy")
+def recording_proxy(request: AuthenticatedHttpRequest, recording: Recording, grant: ViewingRequest):
+    kinds = (DerivedKind.PREVIEW,) if recording.kind == Kind.PHOTO else (DerivedKind.PROXY,)
+    return _derived(request, recording, kinds, PROXY_TYPES[Kind(recording.kind)])
+
+
+@content_endpoint("strip")
+def recording_strip(request: AuthenticatedHttpRequest, recording: Recording, grant: ViewingRequest):
+    return _derived(request, recording, (DerivedKind.STRIP,), "image/jpeg")
+
+
+@content_endpoint("thumbnail")
+def recording_thumbnail(
+    request: AuthenticatedHttpRequest, recording: Recording, grant: ViewingRequest
+):
+    return _derived(request, recording, (DerivedKind.THUMBNAIL,), "image/jpeg")
+
+
+@content_endpoint("original")
+def recording_original(
+    request: AuthenticatedHttpRequest, recording: Recording, grant: ViewingRequest
+):
+    """The original's bytes, as a download (R-17, R-18): each download is a ledger entry (a
+    player's later range requests of the same download are not)."""
+    wanted = request.headers.get("Range", "")
+    if not wanted or wanted.replace(" ", "").startswith("bytes=0-"):
+        record(Action.DOWNLOAD, recording, request.user, grant=grant.pk,
+               register_number=grant.number)  # fmt: skip
+    mime = mimetypes.guess_type(recording.original_name)[0] or "application/octet-stream"
+    return deliver(request, recording.sha256, mime, recording.original_name, attachment=True)
+
+
+@content_endpoint("play")
+def recording_play(request: AuthenticatedHttpRequest, recording: Recording, grant: ViewingRequest):
+    """The player: the proxy drawn on a canvas with the viewer's watermark; a new session."""
+    user = request.user
+    playback = start_playback(user, grant, recording)
+    glances = recording.secrecy < PROTECTED
+    urls = {
+        "proxy": content_url(user, grant, recording, "proxy"),
+        "strip": content_url(user, grant, recording, "strip") if glances else "",
+        "original": content_url(user, grant, recording, "original")
+        if grant.download and glances
+        else "",
+    }
+    watermark = f"{user.display_name} · {timezone.localtime():%Y-%m-%d %H:%M}"
+    return render(
+        request,
+        "access/play.html",
+        {
+            "recording": recording,
+            "grant": grant,
+            "playback": playback,
+            "urls": urls,
+            "has_proxy": _copy(recording, DerivedKind.PROXY, DerivedKind.PREVIEW) is not None,
+            "has_strip": glances and _copy(recording, DerivedKind.STRIP) is not None,
+            "watermark": watermark,
+            "time_zone": settings.DISPLAY_TIME_ZONE,
+            "marks": recording.marks.select_related("marked_by"),
+            "tags": ContentTag.choices,
+        },
+    )
+
+
+@require_POST
+@login_required
+def playback_end(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Sent by the player as its page is left (navigator.sendBeacon)."""
+    playback = get_object_or_404(Playback, pk=pk, viewer=request.user)
+    try:
+        end_playback(playback, request.user)
+    except Refused as refusal:
+        return HttpResponse(status=refusal.http_status)
+    return HttpResponse(status=204)
+
+
+@require_POST
+@login_required
+def recording_mark(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The player's 标注 form (R-10), answered in JSON so that playback goes on."""
+    recording = restricted_object(Recording.objects, request.user, "view", pk)
+    try:
+        grant_for(request.user, recording)  # authorise before reading the form
+        start = parse_int(request.POST.get("start_ms", ""), 0, 10**11)
+        end_text = request.POST.get("end_ms", "").strip()
+        end = parse_int(end_text, 0, 10**11) if end_text else None
+        made = marks.mark_content(recording, request.user, request.POST.get("tag", ""), start,
+                                  end, request.POST.get("note", ""))  # fmt: skip
+    except Refused as refusal:
+        return JsonResponse({"code": refusal.code, "detail": refusal.text()},
+                            status=refusal.http_status)  # fmt: skip
+    return JsonResponse(
+        {"id": made.pk, "tag": made.get_tag_display(), "start_ms": made.start_ms,
+         "end_ms": made.end_ms, "note": made.note}, status=201,
+    )  # fmt: skip

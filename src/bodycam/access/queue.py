@@ -1,0 +1,103 @@
+"""Each person's work queue: what waits for them, with a count and the page that resolves it.
+The home page lists it; the navigation shows the total."""
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from django.db.models import Exists, OuterRef, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from bodycam.access.levels import PROTECTED
+from bodycam.access.models import RequestState, ViewingRequest, may_approve
+from bodycam.activities.models import (
+    ActivityStatus,
+    EnforcementActivity,
+    Exemption,
+    ExemptionStatus,
+)
+from bodycam.recordings.models import Recording
+
+
+@dataclass(frozen=True)
+class Task:
+    label: str | Promise
+    count: int
+    url: str
+    work: bool = True  # False: worth knowing, nothing to do (the navigation does not count it)
+
+
+def awaiting_decision(user: Any) -> QuerySet[ViewingRequest]:
+    """Submitted requests whose next approval is `user`'s: the head's first step, or the
+    secrecy officer's second approval when a recording is above ordinary (R-16, R-19)."""
+    submitted = ViewingRequest.objects.filter(state=RequestState.SUBMITTED).exclude(requester=user)
+    protected = Recording.viewing_requests.through.objects.filter(
+        viewingrequest=OuterRef("pk"), recording__secrecy__gte=PROTECTED
+    )
+    mine = ViewingRequest.objects.none()
+    if may_approve(user):
+        mine = mine | submitted.filter(head_decided_by__isnull=True)
+    if user.has_perm("access.approve_secrecy"):
+        mine = mine | submitted.filter(Exists(protected), secrecy_decided_by__isnull=True).exclude(
+            head_decided_by=user
+        )
+    return mine.distinct()
+
+
+def awaiting_registration(user: Any) -> QuerySet[ViewingRequest]:
+    if not user.has_perm("access.register_viewingrequest"):
+        return ViewingRequest.objects.none()
+    return ViewingRequest.objects.filter(state=RequestState.APPROVED)
+
+
+def _end_of_today() -> datetime:
+    today = timezone.localdate()
+    return timezone.make_aware(datetime.combine(today + timedelta(days=1), time.min))
+
+
+def tasks_for(user: Any) -> list[Task]:
+    """The user's open work, only the items with something in them."""
+    requests, recordings = reverse("viewing-requests"), reverse("recordings")
+    found = [
+        Task(_("待审批的查阅申请"), awaiting_decision(user).count(), requests),
+        Task(_("待登记的查阅申请"), awaiting_registration(user).count(), requests),
+    ]
+    if user.has_perm("recordings.change_recording"):
+        rows = Recording.objects.restrict(user)
+        found += [
+            Task(_("待核实的音像记录"), rows.filter(needs_review=True).count(),
+                 f"{recordings}?review=1"),
+            Task(_("未关联执法活动的音像记录"), rows.filter(activity__isnull=True).count(),
+                 f"{recordings}?unlinked=1"),
+        ]  # fmt: skip
+    if user.has_perm("activities.review_exemption"):
+        filed = Exemption.objects.filter(status=ExemptionStatus.FILED).count()
+        found.append(Task(_("待签收的不予记录情形"), filed, reverse("exemptions")))
+    own = ViewingRequest.objects.filter(requester=user)
+    found += [
+        Task(_("我的查阅申请（处理中）"),
+             own.filter(state__in=[RequestState.SUBMITTED, RequestState.APPROVED]).count(),
+             requests, work=False),
+        Task(_("我的有效查看授权"), own.active().count(), reverse("my-grants"), work=False),
+        Task(_("今天到期的查看授权"), own.active().filter(ends_at__lt=_end_of_today()).count(),
+             reverse("my-grants")),
+        Task(_("被退回的不予记录情形"),
+             Exemption.objects.filter(filed_by=user, status=ExemptionStatus.RETURNED)
+             .exclude(activity__exemptions__status__in=[ExemptionStatus.FILED,
+                                                        ExemptionStatus.ACKNOWLEDGED])
+             .count(),
+             reverse("activities")),
+        Task(_("尚未结束的执法活动"),
+             EnforcementActivity.objects.filter(officers=user, status=ActivityStatus.OPEN).count(),
+             f"{reverse('activities')}?status=open"),
+    ]  # fmt: skip
+    return [task for task in found if task.count]
+
+
+def open_count(user: Any) -> int:
+    """What the navigation shows: how many things wait for the user (grants in force are
+    not work, so they are not counted)."""
+    return sum(task.count for task in tasks_for(user) if task.work)

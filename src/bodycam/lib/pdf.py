@@ -1,0 +1,73 @@
+"""PDF documents in Chinese with the font embedded (reportlab's built-in STSong-Light is not
+embedded and shows boxes where no CJK font is installed): WenQuanYi Micro Hei, Debian's
+fonts-wqy-microhei, or the TrueType font BODYCAM_PDF_FONT names."""
+
+import io
+from functools import cache
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
+
+FONT = "BodycamChinese"
+CANDIDATES = (
+    Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
+    Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"),
+)
+
+
+NO_FONT = _("服务器上没有可显示中文的字体，无法生成 PDF；请联系系统管理员安装 fonts-wqy-microhei。")
+
+
+class NoChineseFont(RuntimeError):
+    """No font that can show Chinese is installed."""
+
+
+@cache
+def chinese_font() -> str:
+    """Register the Chinese font once; its name for styles."""
+    configured = [Path(settings.PDF_FONT)] if settings.PDF_FONT else []
+    for path in [*configured, *CANDIDATES]:
+        if path.is_file():
+            pdfmetrics.registerFont(TTFont(FONT, str(path), subfontIndex=0))
+            return FONT
+    raise NoChineseFont(str(CANDIDATES[0]))
+
+
+def table_document(title: str, subtitle: str, headers: list[str], rows: list[list[str]],
+                   widths: list[float]) -> bytes:  # fmt: skip
+    """A landscape A4 document: a title, a line under it, and a table that repeats its header
+    on every page. `widths` are the columns' shares of the page width."""
+    font = chinese_font()
+    cell = ParagraphStyle("cell", fontName=font, fontSize=7.5, leading=9.5)
+    head = ParagraphStyle("head", parent=cell, textColor=colors.white)
+    buffer = io.BytesIO()
+    page = landscape(A4)
+    document = SimpleDocTemplate(buffer, pagesize=page, leftMargin=10 * mm, rightMargin=10 * mm,
+                                 topMargin=12 * mm, bottomMargin=12 * mm, title=title)  # fmt: skip
+    usable = page[0] - 20 * mm
+    data = [[Paragraph(escape(h), head) for h in headers]]
+    data += [[Paragraph(escape(str(value)).replace("\n", "<br/>"), cell) for value in row]
+             for row in rows]  # fmt: skip
+    table = LongTable(data, colWidths=[usable * w / sum(widths) for w in widths], repeatRows=1)
+    table.setStyle(TableStyle([
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#1f3b5a")),
+        ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]))  # fmt: skip
+    story = [
+        Paragraph(escape(title), ParagraphStyle("title", fontName=font, fontSize=15, leading=20)),
+        Paragraph(escape(subtitle), ParagraphStyle("sub", fontName=font, fontSize=9, leading=12)),
+        Spacer(1, 4 * mm),
+        table,
+    ]
+    document.build(story)
+    return buffer.getvalue()
