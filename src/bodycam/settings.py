@@ -238,6 +238,12 @@ S3_BUCKET = env_str("BODYCAM_S3_BUCKET", "bodycam")
 S3_REGION = env_str("BODYCAM_S3_REGION", "us-east-1")
 S3_ACCESS_KEY = env_secret("BODYCAM_S3_ACCESS_KEY") or ""
 S3_SECRET_KEY = env_secret("BODYCAM_S3_SECRET_KEY") or ""
+if BLOB_BACKEND == "s3" and S3_ENDPOINT_URL:
+    # Content is fetched from the store by presigned URL: the player and images may load it.
+    _store = "/".join(S3_ENDPOINT_URL.split("/")[:3])
+    CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
+        "media-src 'self'", f"media-src 'self' {_store}"
+    ).replace("img-src 'self'", f"img-src 'self' {_store}")
 # Originals are kept at least this long (R-14: one year); Object Lock enforces it on S3.
 MINIMUM_RETENTION_DAYS = env_int("BODYCAM_MINIMUM_RETENTION_DAYS", 366, minimum=366)
 

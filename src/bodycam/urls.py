@@ -77,6 +77,7 @@ urlpatterns = [
     path("recordings/<id:pk>/strip", player.recording_strip, name="recording-strip"),
     path("recordings/<id:pk>/thumbnail", player.recording_thumbnail, name="recording-thumbnail"),
     path("recordings/<id:pk>/original", player.recording_original, name="recording-original"),
+    path("recordings/<id:pk>/copy", player.recording_copy, name="recording-copy"),
     path("access/", access_views.request_list, name="viewing-requests"),
     path("access/new/", access_views.request_new, name="viewing-request-new"),
     path("access/grants/", access_views.my_grants, name="my-grants"),

@@ -12,6 +12,7 @@ from bodycam.recordings.resolution import Given
 from bodycam.recordings.storage import blob_store
 from tests import media
 from tests.factories import UserFactory
+from tests.recordings.conftest import moto_endpoint, s3_store  # noqa: F401  (fixtures)
 
 
 @pytest.fixture(scope="session")
@@ -36,6 +37,12 @@ def recording(clip, officer):
 @pytest.fixture
 def secrecy_officer(db):
     return UserFactory(username="secrecy_chen", full_name="陈保密", roles=[Role.SECRECY_OFFICER])
+
+
+COURT = workflow.Outside(
+    body="court", name="刘法官", unit="某区人民法院", letter_number="（2026）调字第 12 号",
+    id_number="110101199001011234",
+)  # fmt: skip
 
 
 def grant(requester, recordings, head, registrar, **options):

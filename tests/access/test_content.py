@@ -18,13 +18,14 @@ from django.utils import timezone
 from bodycam.access import requests as workflow
 from bodycam.access import secrecy
 from bodycam.access.content import SALT, content_url
+from bodycam.access.copies import make_copy
 from bodycam.access.levels import SecrecyLevel
 from bodycam.access.models import ViewingRequest
 from bodycam.accounts.roles import Role
 from bodycam.ledger.models import LedgerEntry
 from bodycam.recordings.models import DerivedKind
 from bodycam.recordings.storage import blob_store
-from tests.access.conftest import grant
+from tests.access.conftest import COURT, grant
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +46,7 @@ KINDS = _content_kinds()
 
 
 def test_the_content_endpoints_are_found_in_the_url_configuration():
-    assert {"proxy", "strip", "thumbnail", "original", "play"} <= set(KINDS)
+    assert {"proxy", "strip", "thumbnail", "original", "copy", "play"} <= set(KINDS)
 
 
 def _signed_in(user) -> Client:
@@ -63,6 +64,8 @@ def _url(user, active, recording, kind) -> str:
 def _expected_bytes(recording, kind) -> bytes:
     if kind == "original":
         sha256 = recording.sha256
+    elif kind == "copy":
+        sha256 = recording.provided_copies.get().sha256
     else:
         wanted = {"proxy": DerivedKind.PROXY, "strip": DerivedKind.STRIP,
                   "thumbnail": DerivedKind.THUMBNAIL}[kind]  # fmt: skip
@@ -94,12 +97,23 @@ def test_every_role_without_a_grant_is_refused_and_the_refusal_is_in_the_ledger(
         assert recording.sha256.encode() not in response.content
 
 
+def _holder_grant(kind, recording, records_clerk, head, custodian):
+    """A grant that gives `kind`: provision outside (R-18) for the watermarked copy, made
+    here by the job's function; litigation with download (R-17) for everything else."""
+    if kind != "copy":
+        return grant(records_clerk, [recording], head, custodian, route="litigation",
+                     rights=["view", "download"])  # fmt: skip
+    active = grant(records_clerk, [recording], head, custodian, route="external",
+                   rights=["view", "download"], outside=COURT)  # fmt: skip
+    make_copy(active.provided_copies.get())
+    return active
+
+
 @pytest.mark.parametrize("kind", sorted(KINDS))
 def test_the_grant_holder_gets_the_content_until_the_grant_ends(
     kind, recording, records_clerk, head, custodian
 ):
-    active = grant(records_clerk, [recording], head, custodian, route="litigation",
-                   rights=["view", "download"])  # fmt: skip
+    active = _holder_grant(kind, recording, records_clerk, head, custodian)
     client = _signed_in(records_clerk)
     url = _url(records_clerk, active, recording, kind)
     response = client.get(url)
@@ -114,8 +128,7 @@ def test_the_grant_holder_gets_the_content_until_the_grant_ends(
 
 @pytest.mark.parametrize("kind", sorted(KINDS))
 def test_an_expired_grant_gives_nothing(kind, recording, records_clerk, head, custodian):
-    active = grant(records_clerk, [recording], head, custodian, route="litigation",
-                   rights=["view", "download"])  # fmt: skip
+    active = _holder_grant(kind, recording, records_clerk, head, custodian)
     url = _url(records_clerk, active, recording, kind)
     ViewingRequest.objects.filter(pk=active.pk).update(ends_at=timezone.now())
     assert _signed_in(records_clerk).get(url).status_code == 403

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_safe
 
 from bodycam.access.levels import PROTECTED
 from bodycam.access.models import Right, ViewingRequest
-from bodycam.access.requests import active_grant, grant_for
+from bodycam.access.requests import PROVIDED_COPY, active_grant, grant_for
 from bodycam.accounts import tokens
 from bodycam.accounts.models import User
 from bodycam.ledger.entries import Subject, record
@@ -39,7 +39,7 @@ from bodycam.recordings.models import Recording
 SALT = "bodycam.access.content"
 # The kinds of content, and the right each needs.
 KINDS = {"proxy": Right.VIEW, "strip": Right.VIEW, "thumbnail": Right.VIEW,
-         "original": Right.DOWNLOAD}  # fmt: skip
+         "original": Right.DOWNLOAD, "copy": PROVIDED_COPY}  # fmt: skip
 # Pictures that give a recording away at a glance: hidden above the ordinary level.
 GLANCES = frozenset({"strip", "thumbnail"})
 
@@ -65,7 +65,7 @@ def content_urls(user: User, recording: Recording) -> dict[str, str]:
     active = active_grant(user, recording)
     urls = {}
     for kind in ("proxy", "original", "strip", "thumbnail"):
-        usable = active is not None and (kind != "original" or active.download)
+        usable = active is not None and (kind != "original" or active.gives_original)
         urls[kind] = (
             content_url(user, active, recording, kind) if usable and active
             else plain_url(recording, kind)

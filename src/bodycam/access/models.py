@@ -230,6 +230,16 @@ class ViewingRequest(models.Model):
         return str(self.get_state_display())
 
     @property
+    def gives_original(self) -> bool:
+        """Downloads of the original: R-17's routes. Outside the bureau (R-18) a watermarked
+        copy is given instead (ProvidedCopy)."""
+        return self.download and self.route != Route.EXTERNAL
+
+    @property
+    def gives_copy(self) -> bool:
+        return self.download and self.route == Route.EXTERNAL
+
+    @property
     def viewer_label(self) -> str:
         """Who views: the outside person named in the letter, or the requester."""
         if self.is_outside:
@@ -320,3 +330,39 @@ class SecrecyChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recording_id}: {self.from_level} → {self.to_level}"
+
+
+class CopyState(models.TextChoices):
+    QUEUED = "queued", _("制作中")
+    MADE = "made", _("已制作")
+    FAILED = "failed", _("无法制作")
+
+
+class ProvidedCopy(models.Model):
+    """A copy for someone outside the bureau (R-18): the picture re-encoded with the viewer's
+    watermark burned in, never the original. Made by a job when the request is registered."""
+
+    grant = models.ForeignKey(
+        ViewingRequest, on_delete=models.PROTECT, related_name="provided_copies"
+    )
+    recording = models.ForeignKey(
+        "recordings.Recording", on_delete=models.PROTECT, related_name="provided_copies"
+    )
+    state = models.CharField(
+        _("状态"), max_length=10, choices=CopyState.choices, default=CopyState.QUEUED
+    )
+    stamp = models.CharField(_("水印文字"), max_length=300)
+    sha256 = models.CharField(max_length=64, blank=True)
+    size = models.BigIntegerField(null=True, blank=True)
+    made_at = models.DateTimeField(_("制作时间"), null=True, blank=True)
+    problem = models.CharField(_("问题"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("对外提供的副本")
+        verbose_name_plural = _("对外提供的副本")
+        constraints = [
+            models.UniqueConstraint(fields=["grant", "recording"], name="one_copy_per_grant")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grant_id} · {self.recording_id} · {self.state}"

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from bodycam.access.content import content_endpoint, content_url, refused
 from bodycam.access.delivery import deliver
 from bodycam.access.levels import PROTECTED
-from bodycam.access.models import Playback, ViewingRequest
+from bodycam.access.models import CopyState, Playback, ViewingRequest
 from bodycam.access.playback import end_playback, start_playback
 from bodycam.access.requests import grant_for
 from bodycam.activities.vocabulary import ContentTag
@@ -74,17 +74,35 @@ def recording_original(
     return deliver(request, recording.sha256, mime, recording.original_name, attachment=True)
 
 
+@content_endpoint("copy")
+def recording_copy(request: AuthenticatedHttpRequest, recording: Recording, grant: ViewingRequest):
+    """The watermarked copy provided outside the bureau (R-18); each download is an entry."""
+    copy = grant.provided_copies.filter(recording=recording, state=CopyState.MADE).first()
+    if copy is None:
+        return refused(request, Refused(NOT_MADE, code="not_made", http_status=404), recording)
+    wanted = request.headers.get("Range", "")
+    if not wanted or wanted.replace(" ", "").startswith("bytes=0-"):
+        record(Action.DOWNLOAD, recording, request.user, grant=grant.pk, copy=copy.pk,
+               register_number=grant.number)  # fmt: skip
+    name = f"{grant.number}-{recording.pk}-watermarked.mp4"
+    return deliver(request, copy.sha256, "video/mp4", name, attachment=True)
+
+
 @content_endpoint("play")
 def recording_play(request: AuthenticatedHttpRequest, recording: Recording, grant: ViewingRequest):
     """The player: the proxy drawn on a canvas with the viewer's watermark; a new session."""
     user = request.user
     playback = start_playback(user, grant, recording)
     glances = recording.secrecy < PROTECTED
+    copy = grant.provided_copies.filter(recording=recording).first()
     urls = {
         "proxy": content_url(user, grant, recording, "proxy"),
         "strip": content_url(user, grant, recording, "strip") if glances else "",
         "original": content_url(user, grant, recording, "original")
-        if grant.download and glances
+        if grant.gives_original and glances
+        else "",
+        "copy": content_url(user, grant, recording, "copy")
+        if copy is not None and copy.state == CopyState.MADE
         else "",
     }
     watermark = f"{user.display_name} · {timezone.localtime():%Y-%m-%d %H:%M}"
@@ -96,6 +114,7 @@ def recording_play(request: AuthenticatedHttpRequest, recording: Recording, gran
             "grant": grant,
             "playback": playback,
             "urls": urls,
+            "copy": copy,
             "has_proxy": _copy(recording, DerivedKind.PROXY, DerivedKind.PREVIEW) is not None,
             "has_strip": glances and _copy(recording, DerivedKind.STRIP) is not None,
             "watermark": watermark,

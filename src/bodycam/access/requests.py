@@ -39,6 +39,8 @@ NO_GRANT = _(
 )
 NO_SECRECY_APPROVAL = _("这条音像记录涉密，您的授权还缺保密员的审批（R-19）。")
 NO_DOWNLOAD = _("您的授权不包括下载原始记录。")
+# The right to the watermarked copy a grant for provision outside the bureau gives.
+PROVIDED_COPY = "copy"
 
 
 @dataclass(frozen=True)
@@ -338,6 +340,10 @@ def _register(
         Action.REGISTER, request, actor, event=AccessEvent.REGISTERED, number=request.number,
         manner=manner, copies=copies, starts=now.isoformat(), ends=request.ends_at.isoformat(),
     )  # fmt: skip
+    if request.gives_copy:
+        from bodycam.access.copies import queue_copies
+
+        queue_copies(request)
     return request
 
 
@@ -381,8 +387,12 @@ def grant_for(
         grants = grants.filter(secrecy_decided_by__isnull=False)
         if not grants.exists():
             raise Refused(NO_SECRECY_APPROVAL, code="access_denied", http_status=403)
-    if right == Right.DOWNLOAD:
+    if right in (Right.DOWNLOAD, PROVIDED_COPY):
         grants = grants.filter(download=True)
+        if right == Right.DOWNLOAD:  # the original: never outside the bureau
+            grants = grants.exclude(route=Route.EXTERNAL)
+        else:
+            grants = grants.filter(route=Route.EXTERNAL)
         if recording.secrecy >= PROTECTED or not grants.exists():
             raise Refused(NO_DOWNLOAD, code="access_denied", http_status=403)
     grant = grants.order_by("-ends_at").first()

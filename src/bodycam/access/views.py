@@ -26,8 +26,8 @@ from bodycam.ledger.history import custody_history
 from bodycam.lib.access import AuthenticatedHttpRequest, permission_required
 from bodycam.lib.api import restricted_object
 from bodycam.lib.errors import Refused
+from bodycam.lib.fonts import NO_FONT, NoChineseFont
 from bodycam.lib.parsing import parse_int
-from bodycam.lib.pdf import NO_FONT, NoChineseFont
 from bodycam.lib.spreadsheets import XLSX
 from bodycam.recordings.models import Recording
 

@@ -1,14 +1,10 @@
 """PDF documents in Chinese with the font embedded (reportlab's built-in STSong-Light is not
-embedded and shows boxes where no CJK font is installed): WenQuanYi Micro Hei, Debian's
-fonts-wqy-microhei, or the TrueType font BODYCAM_PDF_FONT names."""
+embedded and shows boxes where no CJK font is installed): lib/fonts.py finds the font."""
 
 import io
 from functools import cache
-from pathlib import Path
 from xml.sax.saxutils import escape
 
-from django.conf import settings
-from django.utils.translation import gettext_lazy as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
@@ -17,29 +13,16 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 
+from bodycam.lib.fonts import chinese_font_path
+
 FONT = "BodycamChinese"
-CANDIDATES = (
-    Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
-    Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"),
-)
-
-
-NO_FONT = _("服务器上没有可显示中文的字体，无法生成 PDF；请联系系统管理员安装 fonts-wqy-microhei。")
-
-
-class NoChineseFont(RuntimeError):
-    """No font that can show Chinese is installed."""
 
 
 @cache
 def chinese_font() -> str:
     """Register the Chinese font once; its name for styles."""
-    configured = [Path(settings.PDF_FONT)] if settings.PDF_FONT else []
-    for path in [*configured, *CANDIDATES]:
-        if path.is_file():
-            pdfmetrics.registerFont(TTFont(FONT, str(path), subfontIndex=0))
-            return FONT
-    raise NoChineseFont(str(CANDIDATES[0]))
+    pdfmetrics.registerFont(TTFont(FONT, str(chinese_font_path()), subfontIndex=0))
+    return FONT
 
 
 def table_document(title: str, subtitle: str, headers: list[str], rows: list[list[str]],

@@ -23,17 +23,22 @@ from bodycam.recordings.storage import blob_store, copy_in
 UNAVAILABLE = "unavailable"
 
 
+def local_original(recording: Recording) -> contextlib.AbstractContextManager[Path]:
+    """A local path holding the original's bytes (see local_blob)."""
+    return local_blob(recording.sha256, recording.original_name)
+
+
 @contextlib.contextmanager
-def local_original(recording: Recording) -> Iterator[Path]:
-    """A local path holding the original's bytes: the blob itself on local storage, a
-    temporary download (removed afterwards) on S3."""
+def local_blob(sha256: str, name: str) -> Iterator[Path]:
+    """A local path holding a blob's bytes: the blob itself on local storage, a temporary
+    download named `name` (removed afterwards) on S3."""
     store = blob_store()
     if hasattr(store, "path"):
-        yield store.path(recording.sha256)
+        yield store.path(sha256)
         return
     with _workdir() as work:
-        target = work / recording.original_name.replace("/", "_")
-        with store.open(recording.sha256) as blob, target.open("wb") as out:
+        target = work / name.replace("/", "_")
+        with store.open(sha256) as blob, target.open("wb") as out:
             shutil.copyfileobj(blob, out, 1024 * 1024)
         yield target
 

@@ -105,6 +105,54 @@ def transcode(src: Path, dst: Path, max_height: int = 720) -> ProxyResult:
     return _encode(Path(src), Path(dst), "transcode", max_height)
 
 
+def watermarked(src: Path, dst: Path, stamp: "Stamp", max_height: int = 720) -> ProxyResult:
+    """Re-encode like `transcode`, with `stamp` burned into every frame of the picture (a copy
+    provided outside the bureau, R-18)."""
+    return _encode(Path(src), Path(dst), "watermark", max_height, stamp)
+
+
+class Stamp:
+    """Text drawn into a picture: tiled across it, faint, and once plainly along the bottom.
+    The layer is drawn once per picture size and laid over every frame."""
+
+    def __init__(self, text: str, font_path: Path) -> None:
+        self.text, self.font_path = text, font_path
+        self.layers: dict[tuple[int, int], Image.Image] = {}
+
+    def layer(self, size: tuple[int, int]) -> Image.Image:
+        if size not in self.layers:
+            self.layers[size] = self._draw(size)
+        return self.layers[size]
+
+    def _draw(self, size: tuple[int, int]) -> Image.Image:
+        from PIL import ImageDraw, ImageFont
+
+        width, height = size
+        font = ImageFont.truetype(str(self.font_path), max(12, width // 40))
+        tile = Image.new("RGBA", (width * 2, height * 2), (0, 0, 0, 0))
+        pen = ImageDraw.Draw(tile)
+        step_x = int(pen.textlength(self.text, font=font)) + width // 8
+        for y in range(0, height * 2, max(40, height // 6)):
+            for x in range(-step_x, width * 2, step_x):
+                pen.text((x + (y // 3) % step_x, y), self.text, font=font, fill=(255, 255, 255, 70))
+        layer = tile.rotate(20, center=(width, height)).crop(
+            (width // 2, height // 2, width // 2 + width, height // 2 + height)
+        )
+        band = ImageDraw.Draw(layer)
+        line = max(16, height // 18)
+        band.rectangle((0, height - line - 8, width, height), fill=(0, 0, 0, 140))
+        small = ImageFont.truetype(str(self.font_path), line)
+        band.text((8, height - line - 4), self.text, font=small, fill=(255, 255, 255, 255))
+        return layer
+
+    def apply(self, frame: av.VideoFrame) -> av.VideoFrame:
+        picture = frame.to_image().convert("RGBA")
+        picture.alpha_composite(self.layer(picture.size))
+        stamped = av.VideoFrame.from_image(picture.convert("RGB")).reformat(format="yuv420p")
+        stamped.pts, stamped.time_base = frame.pts, frame.time_base
+        return stamped
+
+
 def audio_proxy(src: Path, dst: Path) -> ProxyResult:
     """The sound as AAC in an MP4 audio file (.m4a): copied if already AAC, else encoded."""
     src, dst = Path(src), Path(dst)
@@ -329,7 +377,9 @@ def _result(method: str, dst: Path, partial: bool) -> ProxyResult:
 
 
 # --- transcode ---------------------------------------------------------------------------------
-def _encode(src: Path, dst: Path, method: str, max_height: int | None) -> ProxyResult:
+def _encode(
+    src: Path, dst: Path, method: str, max_height: int | None, stamp: Stamp | None = None
+) -> ProxyResult:
     """Decode the first video (unless `max_height` is None) and audio streams and encode them
     as H.264 and AAC."""
     with _open(src) as container:
@@ -342,7 +392,7 @@ def _encode(src: Path, dst: Path, method: str, max_height: int | None) -> ProxyR
         with _writing(dst) as out:
             coders: list[_Coder] = []
             if video is not None and max_height is not None:
-                coders.append(_Video(out, video, max_height))
+                coders.append(_Video(out, video, max_height, stamp))
             if audio is not None:
                 coders.append(_Audio(out, audio))
             by_index = {coder.source.index: coder for coder in coders}
@@ -389,7 +439,9 @@ class _Coder:
 
 
 class _Video(_Coder):
-    def __init__(self, out: OutputContainer, source, max_height: int) -> None:
+    def __init__(
+        self, out: OutputContainer, source, max_height: int, stamp: Stamp | None = None
+    ) -> None:
         rate = source.average_rate or source.guessed_rate or Fraction(30)
         target = out.add_stream("libx264", rate=rate)
         target.width, target.height = _fit(source, max_height)
@@ -400,6 +452,7 @@ class _Video(_Coder):
         super().__init__(out, source, target)
         self.scaler = VideoReformatter()
         self.last_pts: int | None = None
+        self.stamp = stamp
 
     def put(self, frame) -> None:
         # Damaged streams repeat or lose timestamps; the encoder needs them strictly rising.
@@ -410,7 +463,7 @@ class _Video(_Coder):
             frame, self.target.width, self.target.height, "yuv420p", interpolation="BILINEAR"
         )
         scaled.pts, scaled.time_base = frame.pts, self.source.time_base
-        super().put(scaled)
+        super().put(self.stamp.apply(scaled) if self.stamp else scaled)
 
 
 class _Audio(_Coder):
