@@ -32,7 +32,7 @@ def test_request_approve_register_then_the_grant_is_listed(
     own = _as(api, officer).post(f"/api/v1/access/requests/{number}/register/", {}, format="json")
     assert own.status_code == 403  # an officer registers nothing
     approved = _as(api, head).post(
-        f"/api/v1/access/requests/{number}/approve/", {"opinion": "同意"}, format="json"
+        f"/api/v1/access/requests/{number}/approve/", {"comment": "同意"}, format="json"
     )
     assert approved.status_code == 200 and approved.json()["state"] == "approved"
     registered = _as(api, custodian).post(
@@ -179,3 +179,23 @@ def test_secrecy_changes_and_clearances_through_the_api(
     assert cleared.status_code == 200 and cleared.json()["clearance"] == 3
     records_clerk.refresh_from_db()
     assert _as(api, records_clerk).get(f"/api/v1/recordings/{recording.pk}/").status_code == 200
+
+
+def test_a_denial_says_why_in_its_comment(api, recording, officer, head):
+    made = (
+        _as(api, officer)
+        .post(
+            "/api/v1/access/requests/",
+            {"recordings": [recording.pk], "route": "work", "reason": "x"},
+            format="json",
+        )
+        .json()
+    )
+    url = f"/api/v1/access/requests/{made['id']}/deny/"
+    silent = _as(api, head).post(url, {}, format="json")
+    assert silent.status_code == 400 and silent.json()["code"] == "opinion_required"
+    denied = _as(api, head).post(url, {"comment": "事由不充分"}, format="json").json()
+    assert denied["state"] == "denied" and denied["head_opinion"] == "事由不充分"
+    assert (
+        _as(api, officer).get(f"/api/v1/access/requests/{made['id']}/").json()["status"] == "未批准"
+    )

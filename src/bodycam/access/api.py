@@ -105,8 +105,8 @@ class SubmitRequest(serializers.Serializer):
         return attrs
 
 
-class OpinionRequest(serializers.Serializer):
-    opinion = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
+class CommentRequest(serializers.Serializer):
+    comment = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
 
 
 class RegisterRequest(serializers.Serializer):
@@ -152,19 +152,21 @@ class ViewingRequestViewSet(
     def _answer(self, viewing: ViewingRequest) -> Response:
         return Response(ViewingRequestSerializer(self.get_queryset().get(pk=viewing.pk)).data)
 
-    @extend_schema(request=OpinionRequest, responses=ViewingRequestSerializer)
+    @extend_schema(request=CommentRequest, responses=ViewingRequestSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request: AuthenticatedRequest, **kwargs) -> Response:
+        """The head's approval, or the secrecy officer's second one; `comment` is the opinion."""
         viewing = self.get_object()
-        body = self.validated(OpinionRequest)
-        return self._answer(workflow.approve(viewing, request.user, body["opinion"]))
+        body = self.validated(CommentRequest)
+        return self._answer(workflow.approve(viewing, request.user, body["comment"]))
 
-    @extend_schema(request=OpinionRequest, responses=ViewingRequestSerializer)
+    @extend_schema(request=CommentRequest, responses=ViewingRequestSerializer)
     @action(detail=True, methods=["post"])
     def deny(self, request: AuthenticatedRequest, **kwargs) -> Response:
+        """Not approved; `comment` (required) tells the requester why."""
         viewing = self.get_object()
-        body = self.validated(OpinionRequest)
-        return self._answer(workflow.deny(viewing, request.user, body["opinion"]))
+        body = self.validated(CommentRequest)
+        return self._answer(workflow.deny(viewing, request.user, body["comment"]))
 
     @extend_schema(request=RegisterRequest, responses=ViewingRequestSerializer)
     @action(detail=True, methods=["post"])
@@ -287,10 +289,6 @@ class SecrecyChangeSerializer(serializers.ModelSerializer):
                   "proposed_at", "state", "head_approved_by", "secrecy_approved_by",
                   "decided_at", "comment"]  # fmt: skip
         read_only_fields = fields
-
-
-class CommentRequest(serializers.Serializer):
-    comment = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
 
 
 class SecrecyChangeViewSet(
