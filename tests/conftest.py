@@ -19,6 +19,15 @@ def isolated_data_dir(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def fresh_cache():
+    """The cache (what was refused a moment ago, throttles) starts empty in every test: ids
+    repeat from test to test, so a remembered refusal would belong to another test's user."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def ledger_guards(request):
     """The ledger's append-only triggers are in place for every test that uses the database.
 

@@ -240,3 +240,54 @@ def make_recorder_folder(
     paths["log"].parent.mkdir(parents=True, exist_ok=True)
     paths["log"].write_text(f"{day} 09:36:21 REC START {serial} {badge}\n", encoding="utf-8")
     return paths
+
+
+NOTIFICATION = "为保护您的合法权益，监督我们的执法行为，本次执法全程录音录像。"  # R-08
+
+
+def speech_samples(sentence: str = NOTIFICATION) -> array:
+    """`sentence` spoken by Debian's espeak-ng (Mandarin voice), as mono float samples."""
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        wav = Path(folder) / "speech.wav"
+        subprocess.run(["espeak-ng", "-v", "cmn", "-w", str(wav), sentence], check=True)
+        samples = array("f")
+        with av.open(str(wav)) as container:
+            resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
+            for frame in container.decode(audio=0):
+                for chunk in resampler.resample(frame):
+                    samples.frombytes(bytes(chunk.planes[0])[: chunk.samples * 4])
+    return samples
+
+
+def make_speaking_mp4(
+    path: Path,
+    seconds: float,
+    sentence: str = NOTIFICATION,
+    creation_time: str | None = DEFAULT_CREATION_TIME,
+    size: tuple[int, int] = (160, 120),
+    fps: int = 10,
+) -> Path:
+    """An MP4 whose sound starts with `sentence` spoken, then falls silent."""
+    spoken = speech_samples(sentence)
+    total = round(seconds * SAMPLE_RATE)
+    sound = spoken[:total] + array("f", bytes(4 * max(0, total - len(spoken))))
+    path = Path(path)
+    with av.open(str(path), "w", format="mp4") as out:
+        if creation_time is not None:
+            out.metadata["creation_time"] = creation_time
+        video = _add_video_stream(out, "h264", size, fps)
+        audio = _add_audio_stream(out)
+        _write_video(out, video, round(seconds * fps))
+        for start in range(0, total, AUDIO_FRAME):
+            frame = av.AudioFrame(format="fltp", layout="mono", samples=AUDIO_FRAME)
+            chunk = sound[start : start + AUDIO_FRAME]
+            chunk += array("f", bytes(4 * (AUDIO_FRAME - len(chunk))))
+            frame.planes[0].update(chunk.tobytes())
+            frame.sample_rate, frame.pts = SAMPLE_RATE, start
+            frame.time_base = Fraction(1, SAMPLE_RATE)
+            out.mux(audio.encode(frame))
+        out.mux(audio.encode(None))
+    return path

@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from bodycam.access import api as access_api
 from bodycam.accounts import api as accounts_api
 from bodycam.activities import api as activities_api
+from bodycam.compliance import api as compliance_api
 from bodycam.devices import api as devices_api
 from bodycam.ledger import api as ledger_api
 from bodycam.recordings import api as recordings_api
@@ -23,6 +24,7 @@ router.register("ledger/entries", ledger_api.EntryViewSet, basename="ledger-entr
 router.register("ledger/heads", ledger_api.HeadViewSet, basename="ledger-head")
 router.register("access/requests", access_api.ViewingRequestViewSet, basename="api-viewing-request")
 router.register("access/grants", access_api.GrantViewSet, basename="api-viewing-grant")
+router.register("compliance/findings", compliance_api.FindingViewSet, basename="api-finding")
 router.register(
     "access/secrecy-changes", access_api.SecrecyChangeViewSet, basename="api-secrecy-change"
 )

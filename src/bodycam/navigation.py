@@ -33,6 +33,9 @@ NAVIGATION: list[NavItem] = [
     NavItem(_("音像记录"), "recordings", "recordings.view_recording"),
     NavItem(_("上传"), "upload", "recordings.ingest_recording"),
     NavItem(_("不予记录签收"), "exemptions", "activities.review_exemption"),
+    NavItem(
+        _("合规问题"), "findings", "compliance.view_finding", "activities.add_enforcementactivity"
+    ),
     NavItem(_("查阅申请"), "viewing-requests"),
     NavItem(_("查阅登记簿"), "viewing-register", "access.view_viewingrequest"),
     NavItem(_("监管链日志"), "ledger", "ledger.view_all_entries"),

@@ -16,6 +16,7 @@ log = logging.getLogger(__name__)
 
 
 def periodic_jobs() -> list[tuple[Task[..., Any], timedelta]]:
+    from bodycam.compliance.tasks import nightly
     from bodycam.ledger.tasks import fixity_check, sign_tree_head
     from bodycam.uploads.tasks import sweep_expired_uploads
 
@@ -23,6 +24,7 @@ def periodic_jobs() -> list[tuple[Task[..., Any], timedelta]]:
         (sign_tree_head, timedelta(seconds=settings.LEDGER_SIGN_INTERVAL)),
         (fixity_check, timedelta(seconds=settings.FIXITY_INTERVAL)),
         (sweep_expired_uploads, timedelta(hours=1)),
+        (nightly, timedelta(seconds=settings.COMPLIANCE_INTERVAL)),
     ]
 
 

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "bodycam.recordings",
     "bodycam.uploads",
     "bodycam.access",
+    "bodycam.compliance",
 ]
 
 MIDDLEWARE = [
@@ -282,11 +283,28 @@ VIEWING_DEFAULT_HOURS = min(
 )
 VIEWING_DEPUTIES = env_list("BODYCAM_VIEWING_DEPUTIES", [])
 CONTENT_URL_MINUTES = env_int("BODYCAM_CONTENT_URL_MINUTES", 30, minimum=1)
+# On S3 the browser is sent to a presigned URL, which no revocation reaches: keep it short.
+CONTENT_PRESIGN_SECONDS = env_int("BODYCAM_CONTENT_PRESIGN_SECONDS", 60, minimum=5)
 # Behind nginx, content can be handed to the proxy (X-Accel-Redirect) instead of being sent by
 # the application: the internal location that maps to the blob folder, e.g. "/protected-blobs".
 CONTENT_ACCEL_REDIRECT = env_str("BODYCAM_CONTENT_ACCEL_REDIRECT", "")
 # A TrueType font with Chinese for PDF documents ("" finds WenQuanYi Micro Hei).
 PDF_FONT = env_str("BODYCAM_PDF_FONT", "")
+
+# Compliance rules (R-02 .. R-13): a gap longer than this between two segments is an
+# interruption; recording starting later or stopping earlier than this is late/early; speech is
+# looked for in the first seconds of a recording; N days for unlinked recordings and pending
+# exemptions; a recording this long before its activity shows a wrong clock; how often the
+# nightly run is queued.
+COMPLIANCE_GAP_SECONDS = env_int("BODYCAM_COMPLIANCE_GAP_SECONDS", 10, minimum=1)
+COMPLIANCE_LATE_START_SECONDS = env_int("BODYCAM_COMPLIANCE_LATE_START_SECONDS", 120, minimum=1)
+COMPLIANCE_SPEECH_SECONDS = env_int("BODYCAM_COMPLIANCE_SPEECH_SECONDS", 30, minimum=1)
+COMPLIANCE_UNLINKED_DAYS = env_int("BODYCAM_COMPLIANCE_UNLINKED_DAYS", 2, minimum=0)
+COMPLIANCE_EXEMPTION_DAYS = env_int("BODYCAM_COMPLIANCE_EXEMPTION_DAYS", 7, minimum=0)
+COMPLIANCE_CLOCK_BEFORE_ACTIVITY_MINUTES = env_int(
+    "BODYCAM_COMPLIANCE_CLOCK_BEFORE_ACTIVITY_MINUTES", 60, minimum=1
+)
+COMPLIANCE_INTERVAL = env_int("BODYCAM_COMPLIANCE_INTERVAL", 24 * 3600, minimum=60)
 
 TASKS = {
     "default": {

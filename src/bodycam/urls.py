@@ -11,6 +11,7 @@ from bodycam.access import views as access_views
 from bodycam.accounts import views as accounts_views
 from bodycam.accounts.forms import LoginForm
 from bodycam.activities import views as activity_views
+from bodycam.compliance import views as compliance_views
 from bodycam.devices import transfer as device_transfer
 from bodycam.devices import views as device_views
 from bodycam.ledger import views as ledger_views
@@ -91,6 +92,7 @@ urlpatterns = [
         "access/<id:pk>/register/", access_views.request_register, name="viewing-request-register"
     ),
     path("access/<id:pk>/revoke/", access_views.request_revoke, name="viewing-request-revoke"),
+    path("recordings/<id:pk>/playback/", player.playback_start, name="playback-start"),
     path("access/playbacks/<id:pk>/end/", player.playback_end, name="playback-end"),
     path("recordings/<id:pk>/secrecy/", access_views.recording_secrecy, name="recording-secrecy"),
     path(
@@ -98,6 +100,11 @@ urlpatterns = [
         access_views.secrecy_change_decide,
         name="secrecy-change-decide",
     ),
+    path("compliance/", compliance_views.finding_list, name="findings"),
+    path("compliance/thresholds/", compliance_views.thresholds, name="compliance-thresholds"),
+    path("compliance/<id:pk>/", compliance_views.finding_detail, name="finding"),
+    path("compliance/<id:pk>/explain/", compliance_views.finding_explain, name="finding-explain"),
+    path("compliance/<id:pk>/decide/", compliance_views.finding_decide, name="finding-decide"),
     path("ledger/", ledger_views.ledger_browser, name="ledger"),
     path("ledger/entries/<id:seq>/", ledger_views.entry_detail, name="ledger-entry"),
     path("ledger/verify/", ledger_views.verify_now, name="ledger-verify-now"),

@@ -36,6 +36,11 @@ WATERMARK_INK = """() => {
 }"""
 
 
+# The pixels of a patch of the canvas, away from the watermark's band.
+PATCH = """() => Array.from(document.getElementById('screen').getContext('2d')
+    .getImageData(40, 40, 24, 24).data).join(',')"""
+
+
 def _view_events(recording, wait: float = 10.0) -> list[str]:
     """The playback's ledger events, once the page's closing beacon has arrived."""
     deadline = time.monotonic() + wait
@@ -100,6 +105,9 @@ def test_request_approve_register_play_with_watermark_then_revoke(live_server, p
     page.get_by_role("button", name="播放").click()
     page.wait_for_function(PLAYING, timeout=20_000)
     assert page.evaluate(WATERMARK_INK) > 0.01
+    frame = page.evaluate(PATCH)
+    page.wait_for_timeout(700)
+    assert page.evaluate(PATCH) != frame  # the picture on the canvas moves with the video
     page.locator("#screen").screenshot(path=str(tmp_path / "4-playing.png"))
     page.get_by_role("button", name="标记起点").click()  # R-10: what this moment shows
     page.get_by_label("摄录要点").select_option(label="询问调查")

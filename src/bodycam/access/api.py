@@ -5,6 +5,7 @@ from typing import cast
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -33,6 +34,7 @@ from bodycam.lib.api import (
     restricted_object,
 )
 from bodycam.lib.errors import Refused
+from bodycam.lib.fonts import NO_FONT, NoChineseFont
 from bodycam.lib.pagination import Pagination
 from bodycam.lib.spreadsheets import XLSX
 from bodycam.recordings.models import Recording
@@ -74,6 +76,9 @@ class ViewingRequestSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+ONE_TARGET = _("请给出 recordings（编号列表）或 activity 之一。")
+
+
 class OutsideRequest(serializers.Serializer):
     body = serializers.ChoiceField(choices=OutsideBody.choices, help_text="调阅单位类别")
     name = serializers.CharField(max_length=100, help_text="查阅人")
@@ -101,7 +106,7 @@ class SubmitRequest(serializers.Serializer):
 
     def validate(self, attrs: dict) -> dict:
         if ("recordings" in attrs) == ("activity" in attrs):
-            raise serializers.ValidationError("请给出 recordings（编号列表）或 activity 之一。")
+            raise serializers.ValidationError(str(ONE_TARGET))
         return attrs
 
 
@@ -234,6 +239,12 @@ class RegisterView(APIView):
     def get_permissions(self):
         return [*super().get_permissions(), _MayReadRegister()]
 
+    def handle_exception(self, exc: Exception) -> Response:
+        """Errors are JSON ({code, detail}) even when a document was asked for."""
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return super().handle_exception(exc)
+
     @extend_schema(
         parameters=[
             OpenApiParameter("since", OpenApiTypes.DATE),
@@ -249,7 +260,10 @@ class RegisterView(APIView):
         if chosen == "xlsx":
             return _attachment(register.register_xlsx(request.user, rows), "xlsx")
         if chosen == "pdf":
-            return _attachment(register.register_pdf(request.user, rows), "pdf")
+            try:
+                return _attachment(register.register_pdf(request.user, rows), "pdf")
+            except NoChineseFont:
+                raise Refused(NO_FONT, code="no_font", http_status=503) from None
         paginator = Pagination()
         page = paginator.paginate_queryset(rows, request, view=self)
         return paginator.get_paginated_response(ViewingRequestSerializer(page, many=True).data)

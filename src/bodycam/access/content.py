@@ -17,6 +17,7 @@ from typing import Any, cast
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core import signing
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -140,8 +141,7 @@ def content_endpoint(kind: str) -> Callable[[ContentView], Callable[..., HttpRes
                 grant = authorise(user, recording, kind, request.GET.get("t"))
             except Refused as refusal:
                 if number is not None:
-                    record(Action.ACCESS_DENIED, Subject("recording", str(number)), user,
-                           content=kind, code=refusal.code)  # fmt: skip
+                    _denied(user, number, kind, refusal.code)
                 return refused(request, refusal, recording)
             request.user = user  # an API token's owner, for the view as for the session's user
             return view(cast(AuthenticatedHttpRequest, request), recording, grant)
@@ -150,6 +150,18 @@ def content_endpoint(kind: str) -> Callable[[ContentView], Callable[..., HttpRes
         return guarded
 
     return decorate
+
+
+DENIAL_QUIET_SECONDS = 60
+
+
+def _denied(user: User, number: int, kind: str, code: str) -> None:
+    """An `access_denied` entry; the same refusal again within a minute (a player retrying, a
+    page reloaded, a script looping) is not written again."""
+    key = f"bodycam:denied:{user.pk}:{number}:{kind}:{code}"
+    if cache.add(key, 1, DENIAL_QUIET_SECONDS):
+        record(Action.ACCESS_DENIED, Subject("recording", str(number)), user, content=kind,
+               code=code)  # fmt: skip
 
 
 def refused(request: HttpRequest, refusal: Refused, recording: Recording | None) -> HttpResponse:

@@ -12,7 +12,8 @@ from django.utils.translation import gettext_noop
 from bodycam.access.models import CopyState, ProvidedCopy, ViewingRequest
 from bodycam.ledger.entries import record
 from bodycam.ledger.models import Action
-from bodycam.lib.fonts import chinese_font_path
+from bodycam.lib.errors import msgid
+from bodycam.lib.fonts import NO_FONT, NoChineseFont, chinese_font_path
 from bodycam.recordings import proxies
 from bodycam.recordings.models import DerivedKind, Kind
 from bodycam.recordings.processing import local_blob
@@ -55,6 +56,8 @@ def make_copy(copy: ProvidedCopy) -> ProvidedCopy:
                 proxies.watermarked(readable, output, stamp)
         except proxies.ProxyError as unreadable:
             return _failed(copy, unreadable.reason)
+        except NoChineseFont:
+            return _failed(copy, msgid(NO_FONT))
         staging, sha256, size = copy_in(blob_store(), output, output.stat().st_size)
         staging.commit(sha256, None)
     with transaction.atomic():

@@ -3,7 +3,8 @@
 Local storage: the file is handed to the WSGI server's file wrapper, which gunicorn sends with
 sendfile(2) from the range's first byte for exactly its length (HTTP Range: 206, 416). Behind
 nginx, `BODYCAM_CONTENT_ACCEL_REDIRECT` hands the file to the proxy instead (X-Accel-Redirect).
-S3: a short-lived presigned URL; the browser fetches (and seeks in) the object directly.
+S3: a presigned URL good for BODYCAM_CONTENT_PRESIGN_SECONDS (default 60); the browser fetches
+(and seeks in) the object directly, and the player asks the application again when it expires.
 """
 
 from typing import BinaryIO, TypeVar
@@ -41,6 +42,13 @@ class FileWindow:
     def fileno(self) -> int:
         return self.file.fileno()
 
+    # socket.sendfile()'s fallback (where sendfile(2) fails) seeks to the window's start.
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return self.file.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self.file.tell()
+
     def close(self) -> None:
         self.file.close()
 
@@ -57,7 +65,8 @@ def deliver(
     disposition = content_disposition_header(attachment, filename) if filename else None
     presign = getattr(store, "presigned_url", None)
     if presign is not None:
-        seconds = settings.CONTENT_URL_MINUTES * 60
+        # Short: a presigned URL works for whoever holds it, and a revocation cannot reach it.
+        seconds = settings.CONTENT_PRESIGN_SECONDS
         return HttpResponseRedirect(presign(sha256, seconds, content_type, disposition))
     size = store.size(sha256)
     try:

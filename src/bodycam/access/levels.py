@@ -18,3 +18,4 @@ class SecrecyLevel(models.IntegerChoices):
 PROTECTED = SecrecyLevel.PERSONAL_PRIVACY
 # Listed only to users cleared for it.
 LISTED_ONLY_WHEN_CLEARED = SecrecyLevel.STATE_SECRET
+STATE_SECRET = SecrecyLevel.STATE_SECRET

@@ -13,11 +13,11 @@ from typing import Any, Self
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bodycam.access.levels import SecrecyLevel
+from bodycam.access.levels import LISTED_ONLY_WHEN_CLEARED, SecrecyLevel
 from bodycam.lib.restrict import RestrictedQuerySet
 
 
@@ -92,22 +92,28 @@ class ViewingRequestQuerySet(RestrictedQuerySet["ViewingRequest"]):
         """view: the people who decide, register or audit requests see all of them; everyone
         else their own. approve / register / secrecy / revoke: the roles that do it (the
         rules in requests.py say which request is in the right state)."""
+        rows = self.cleared_for(user)
         if action == "view":
             if user.has_perm("access.view_viewingrequest") or may_approve(user):
-                return self
-            return self.filter(requester=user)
-        if action == "approve":
-            return self if may_approve(user) else self.none()
-        if action == "secrecy":
-            return self if user.has_perm("access.approve_secrecy") else self.none()
+                return rows
+            return rows.filter(requester=user)
         if action == "decide":
             allowed = may_approve(user) or user.has_perm("access.approve_secrecy")
-            return self if allowed else self.none()
+            return rows if allowed else self.none()
         if action == "register":
-            return self if user.has_perm("access.register_viewingrequest") else self.none()
+            return rows if user.has_perm("access.register_viewingrequest") else self.none()
         if action == "revoke":
-            return self if may_approve(user) else self.filter(requester=user)
+            return rows if may_approve(user) else rows.filter(requester=user)
         return self.none()
+
+    def cleared_for(self, user: Any) -> Self:
+        """Without the requests naming a recording whose existence `user` may not know."""
+        if getattr(user, "clearance", SecrecyLevel.ORDINARY) >= LISTED_ONLY_WHEN_CLEARED:
+            return self
+        hidden = ViewingRequest.recordings.through.objects.filter(
+            viewingrequest=OuterRef("pk"), recording__secrecy__gte=LISTED_ONLY_WHEN_CLEARED
+        )
+        return self.exclude(Exists(hidden))
 
     def active(self, at: Any = None) -> Self:
         """Registered grants whose window is open now (or at `at`)."""
@@ -160,6 +166,11 @@ class ViewingRequest(models.Model):
     )  # fmt: skip
     secrecy_decided_at = models.DateTimeField(_("保密审批时间"), null=True, blank=True)
     secrecy_opinion = models.TextField(_("保密审批意见"), blank=True)
+    # The highest level the secrecy officer approved: a recording raised above it later needs
+    # a new secrecy approval before it is seen again (R-19).
+    secrecy_level = models.PositiveSmallIntegerField(
+        _("已批准的密级"), choices=SecrecyLevel.choices, default=SecrecyLevel.ORDINARY
+    )
 
     # The register entry (查阅登记).
     number = models.CharField(_("登记号"), max_length=20, null=True, blank=True, unique=True)
@@ -231,13 +242,18 @@ class ViewingRequest(models.Model):
 
     @property
     def gives_original(self) -> bool:
-        """Downloads of the original: R-17's routes. Outside the bureau (R-18) a watermarked
-        copy is given instead (ProvidedCopy)."""
-        return self.download and self.route != Route.EXTERNAL
+        """Downloads of the original: R-17's routes, inside the bureau. Whatever leaves the
+        bureau (R-18: provision outside, or any request filed for an outside party) is a
+        watermarked copy instead (ProvidedCopy)."""
+        return self.download and not self.leaves_bureau
 
     @property
     def gives_copy(self) -> bool:
-        return self.download and self.route == Route.EXTERNAL
+        return self.download and self.leaves_bureau
+
+    @property
+    def leaves_bureau(self) -> bool:
+        return self.route == Route.EXTERNAL or self.is_outside
 
     @property
     def viewer_label(self) -> str:
@@ -278,12 +294,21 @@ class SecrecyChangeState(models.TextChoices):
 
 class SecrecyChangeQuerySet(RestrictedQuerySet["SecrecyChange"]):
     def scope(self, user: Any, action: str) -> Self:
+        """Changes of the recordings `user` may know of (no trace of a state secret for the
+        uncleared), to those who see recordings, change levels or approve lowerings."""
+        rows = self
+        if getattr(user, "clearance", SecrecyLevel.ORDINARY) < LISTED_ONLY_WHEN_CLEARED:
+            rows = rows.exclude(
+                Q(recording__secrecy__gte=LISTED_ONLY_WHEN_CLEARED)
+                | Q(from_level__gte=LISTED_ONLY_WHEN_CLEARED)
+                | Q(to_level__gte=LISTED_ONLY_WHEN_CLEARED)
+            )
         if action == "view" and user.has_perm("recordings.view_recording"):
-            return self
+            return rows
         if action == "propose" and user.has_perm("recordings.change_secrecy"):
-            return self
+            return rows
         if action == "approve" and (user.has_perm("access.approve_secrecy") or may_approve(user)):
-            return self
+            return rows
         return self.none()
 
 

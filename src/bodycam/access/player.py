@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -21,9 +22,10 @@ from bodycam.activities.vocabulary import ContentTag
 from bodycam.ledger.entries import record
 from bodycam.ledger.models import Action
 from bodycam.lib.access import AuthenticatedHttpRequest
-from bodycam.lib.api import restricted_object
+from bodycam.lib.api import NOT_FOUND
 from bodycam.lib.errors import Refused
 from bodycam.lib.parsing import parse_int
+from bodycam.lib.ranges import Unsatisfiable, byte_range
 from bodycam.recordings import marks
 from bodycam.recordings.models import DerivedCopy, DerivedKind, Kind, Recording
 
@@ -40,6 +42,18 @@ def _derived(request: HttpRequest, recording: Recording, kinds: tuple[str, ...],
     if copy is None:
         return refused(request, Refused(NOT_MADE, code="not_made", http_status=404), recording)
     return deliver(request, copy.sha256, mime)
+
+
+def starts_a_download(request: HttpRequest, size: int) -> bool:
+    """Whether this request sends the file's first byte: a download begins (a player's or a
+    download manager's later ranges of the same download are not new downloads)."""
+    if request.method != "GET":
+        return False
+    try:
+        wanted = byte_range(request.headers.get("Range"), size)
+    except Unsatisfiable:
+        return False
+    return wanted is None or wanted[0] == 0
 
 
 @content_endpoint("proxy")
@@ -66,8 +80,7 @@ def recording_original(
 ):
     """The original's bytes, as a download (R-17, R-18): each download is a ledger entry (a
     player's later range requests of the same download are not)."""
-    wanted = request.headers.get("Range", "")
-    if not wanted or wanted.replace(" ", "").startswith("bytes=0-"):
+    if starts_a_download(request, recording.size):
         record(Action.DOWNLOAD, recording, request.user, grant=grant.pk,
                register_number=grant.number)  # fmt: skip
     mime = mimetypes.guess_type(recording.original_name)[0] or "application/octet-stream"
@@ -80,8 +93,7 @@ def recording_copy(request: AuthenticatedHttpRequest, recording: Recording, gran
     copy = grant.provided_copies.filter(recording=recording, state=CopyState.MADE).first()
     if copy is None:
         return refused(request, Refused(NOT_MADE, code="not_made", http_status=404), recording)
-    wanted = request.headers.get("Range", "")
-    if not wanted or wanted.replace(" ", "").startswith("bytes=0-"):
+    if starts_a_download(request, copy.size or 0):
         record(Action.DOWNLOAD, recording, request.user, grant=grant.pk, copy=copy.pk,
                register_number=grant.number)  # fmt: skip
     name = f"{grant.number}-{recording.pk}-watermarked.mp4"
@@ -90,9 +102,10 @@ def recording_copy(request: AuthenticatedHttpRequest, recording: Recording, gran
 
 @content_endpoint("play")
 def recording_play(request: AuthenticatedHttpRequest, recording: Recording, grant: ViewingRequest):
-    """The player: the proxy drawn on a canvas with the viewer's watermark; a new session."""
+    """The player: the proxy drawn on a canvas with the viewer's watermark. The session is
+    started by the player's POST when playing begins (a GET, which another site can cause,
+    writes nothing)."""
     user = request.user
-    playback = start_playback(user, grant, recording)
     glances = recording.secrecy < PROTECTED
     copy = grant.provided_copies.filter(recording=recording).first()
     urls = {
@@ -105,14 +118,16 @@ def recording_play(request: AuthenticatedHttpRequest, recording: Recording, gran
         if copy is not None and copy.state == CopyState.MADE
         else "",
     }
-    watermark = f"{user.display_name} · {timezone.localtime():%Y-%m-%d %H:%M}"
+    viewer = user.display_name
+    if grant.is_outside:  # the clerk shows it to the person the letter names (R-18)
+        viewer = f"{grant.viewer_name}（{grant.viewer_unit}）· {grant.number} · {user.display_name}"
+    watermark = f"{viewer} · {timezone.localtime():%Y-%m-%d %H:%M}"
     return render(
         request,
         "access/play.html",
         {
             "recording": recording,
             "grant": grant,
-            "playback": playback,
             "urls": urls,
             "copy": copy,
             "has_proxy": _copy(recording, DerivedKind.PROXY, DerivedKind.PREVIEW) is not None,
@@ -123,6 +138,22 @@ def recording_play(request: AuthenticatedHttpRequest, recording: Recording, gran
             "tags": ContentTag.choices,
         },
     )
+
+
+@require_POST
+@login_required
+def playback_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The player began playing: a `view` entry opens the session (R-16)."""
+    recording = Recording.objects.cleared_for(request.user).filter(pk=pk).first()
+    if recording is None:
+        return JsonResponse({"code": "not_found", "detail": str(NOT_FOUND)}, status=404)
+    try:
+        grant = grant_for(request.user, recording)
+    except Refused as refusal:
+        return JsonResponse({"code": refusal.code, "detail": refusal.text()},
+                            status=refusal.http_status)  # fmt: skip
+    playback = start_playback(request.user, grant, recording)
+    return JsonResponse({"end_url": reverse("playback-end", args=[playback.pk])}, status=201)
 
 
 @require_POST
@@ -141,7 +172,9 @@ def playback_end(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def recording_mark(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The player's 标注 form (R-10), answered in JSON so that playback goes on."""
-    recording = restricted_object(Recording.objects, request.user, "view", pk)
+    recording = Recording.objects.cleared_for(request.user).filter(pk=pk).first()
+    if recording is None:
+        return JsonResponse({"code": "not_found", "detail": str(NOT_FOUND)}, status=404)
     try:
         grant_for(request.user, recording)  # authorise before reading the form
         start = parse_int(request.POST.get("start_ms", ""), 0, 10**11)

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -19,6 +19,7 @@ from bodycam.activities.models import (
     Exemption,
     ExemptionStatus,
 )
+from bodycam.compliance.models import Finding, Status
 from bodycam.recordings.models import Recording
 
 
@@ -31,26 +32,30 @@ class Task:
 
 
 def awaiting_decision(user: Any) -> QuerySet[ViewingRequest]:
-    """Submitted requests whose next approval is `user`'s: the head's first step, or the
-    secrecy officer's second approval when a recording is above ordinary (R-16, R-19)."""
-    submitted = ViewingRequest.objects.filter(state=RequestState.SUBMITTED).exclude(requester=user)
-    protected = Recording.viewing_requests.through.objects.filter(
-        viewingrequest=OuterRef("pk"), recording__secrecy__gte=PROTECTED
-    )
+    """Requests whose next approval is `user`'s: the head's first step, or the secrecy
+    officer's approval when a recording is above ordinary and above what was approved so far
+    (R-16, R-19). Only requests the user may know of, never their own."""
+    visible = ViewingRequest.objects.cleared_for(user).exclude(requester=user)
     mine = ViewingRequest.objects.none()
     if may_approve(user):
-        mine = mine | submitted.filter(head_decided_by__isnull=True)
+        mine = mine | visible.filter(state=RequestState.SUBMITTED, head_decided_by__isnull=True)
     if user.has_perm("access.approve_secrecy"):
-        mine = mine | submitted.filter(Exists(protected), secrecy_decided_by__isnull=True).exclude(
-            head_decided_by=user
+        above = Recording.viewing_requests.through.objects.filter(
+            viewingrequest=OuterRef("pk"), recording__secrecy__gte=PROTECTED,
+            recording__secrecy__gt=OuterRef("secrecy_level"),
+        )  # fmt: skip
+        live = Q(state__in=[RequestState.SUBMITTED, RequestState.APPROVED]) | Q(
+            state=RequestState.REGISTERED, ends_at__gt=timezone.now()
         )
+        mine = mine | visible.filter(live, Exists(above)).exclude(head_decided_by=user)
     return mine.distinct()
 
 
 def awaiting_registration(user: Any) -> QuerySet[ViewingRequest]:
     if not user.has_perm("access.register_viewingrequest"):
         return ViewingRequest.objects.none()
-    return ViewingRequest.objects.filter(state=RequestState.APPROVED)
+    approved = ViewingRequest.objects.cleared_for(user).filter(state=RequestState.APPROVED)
+    return approved.exclude(requester=user)
 
 
 def _end_of_today() -> datetime:
@@ -76,6 +81,12 @@ def tasks_for(user: Any) -> list[Task]:
     if user.has_perm("activities.review_exemption"):
         filed = Exemption.objects.filter(status=ExemptionStatus.FILED).count()
         found.append(Task(_("待签收的不予记录情形"), filed, reverse("exemptions")))
+    if user.has_perm("compliance.decide_finding"):
+        explained = Finding.objects.filter(status=Status.EXPLAINED).exclude(officer=user)
+        found.append(Task(_("待处理的合规问题（已说明）"), explained.count(),
+                          f"{reverse('findings')}?status=explained"))  # fmt: skip
+    mine = Finding.objects.filter(officer=user, status=Status.OPEN).count()
+    found.append(Task(_("需要我说明的合规问题"), mine, f"{reverse('findings')}?status=open"))
     own = ViewingRequest.objects.filter(requester=user)
     found += [
         Task(_("我的查阅申请（处理中）"),

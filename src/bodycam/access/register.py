@@ -101,19 +101,26 @@ def row(entry: ViewingRequest) -> list[str]:
     ]
 
 
-def _exported(user: User, rows: QuerySet[ViewingRequest], fmt: str) -> list[list[str]]:
-    table = [row(entry) for entry in rows[:EXPORT_LIMIT]]
-    record(Action.EXPORT, None, user, what="viewing_register", format=fmt, rows=len(table))
-    return table
+def _table(rows: QuerySet[ViewingRequest]) -> list[list[str]]:
+    return [row(entry) for entry in rows[:EXPORT_LIMIT]]
+
+
+def _exported(user: User, data: bytes, fmt: str, count: int) -> bytes:
+    """The document, once it exists, entered in the ledger."""
+    record(Action.EXPORT, None, user, what="viewing_register", format=fmt, rows=count)
+    return data
 
 
 def register_xlsx(user: User, rows: QuerySet[ViewingRequest]) -> bytes:
-    return write_xlsx(headers(), _exported(user, rows, "xlsx"))
+    table = _table(rows)
+    return _exported(user, write_xlsx(headers(), list(table)), "xlsx", len(table))
 
 
 def register_pdf(user: User, rows: QuerySet[ViewingRequest]) -> bytes:
-    table = _exported(user, rows, "pdf")
+    """The register as PDF; NoChineseFont (and nothing recorded) where no font shows Chinese."""
+    table = _table(rows)
     subtitle = _("导出时间：%(at)s（北京时间） 导出人：%(who)s 共 %(n)s 条") % {
         "at": _time(timezone.now()), "who": user.display_name, "n": len(table),
     }  # fmt: skip
-    return table_document(_("音像记录查阅登记簿"), subtitle, headers(), table, WIDTHS)
+    data = table_document(_("音像记录查阅登记簿"), subtitle, headers(), table, WIDTHS)
+    return _exported(user, data, "pdf", len(table))

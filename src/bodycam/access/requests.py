@@ -10,10 +10,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import IntegerField, Max, Q
+from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bodycam.access.levels import PROTECTED
+from bodycam.access.levels import PROTECTED, STATE_SECRET, SecrecyLevel
 from bodycam.access.models import (
     DOWNLOAD_ROUTES,
     AccessEvent,
@@ -184,9 +186,17 @@ def submit_request(
     return request
 
 
+def highest_level(request: ViewingRequest) -> int:
+    """The highest secrecy level among the request's recordings, as the levels are now."""
+    found = request.recordings.aggregate(level=Max("secrecy"))["level"]
+    return found or SecrecyLevel.ORDINARY
+
+
 def needs_secrecy_approval(request: ViewingRequest) -> bool:
-    """Whether a recording of the request is above ordinary (R-19), as the levels are now."""
-    return request.recordings.filter(secrecy__gte=PROTECTED).exists()
+    """Whether the secrecy officer's approval is (still) wanted (R-19): a recording is above
+    ordinary and above the level approved so far (raised since, perhaps)."""
+    highest = highest_level(request)
+    return highest >= PROTECTED and highest > request.secrecy_level
 
 
 def _locked(request: ViewingRequest) -> ViewingRequest:
@@ -198,23 +208,34 @@ def _not_own(request: ViewingRequest, actor: User) -> None:
         raise Refused(_("不能审批本人提交的申请，请由其他有权审批的人处理。"), code="own_request")
 
 
-def _pending(request: ViewingRequest) -> None:
-    if request.state != RequestState.SUBMITTED:
+def _cleared(request: ViewingRequest, actor: User) -> None:
+    """Deciding on or registering a state secret needs the clearance for it (R-19)."""
+    if highest_level(request) > actor.clearance and highest_level(request) >= STATE_SECRET:
         raise Refused(
-            _("该申请已经处理过了（%(state)s）。"), code="already_decided",
-            state=request.status_label,
+            _("这份申请涉及国家秘密，您没有相应的涉密资格，不能办理。"), code="not_cleared",
+            http_status=403,
         )  # fmt: skip
 
 
+def _already(request: ViewingRequest) -> Refused:
+    return Refused(
+        _("该申请已经处理过了（%(state)s）。"), code="already_decided",
+        state=request.status_label,
+    )  # fmt: skip
+
+
 def _step(request: ViewingRequest, actor: User) -> str:
-    """Which decision `actor` makes on the request now: "head" or "secrecy"."""
-    if request.head_decided_by_id is None and may_approve(actor):
-        return "head"
-    if (
-        request.secrecy_decided_by_id is None
-        and actor.has_perm("access.approve_secrecy")
-        and needs_secrecy_approval(request)
+    """Which decision `actor` makes on the request now: "head" or "secrecy". The secrecy
+    officer may also be asked after approval, when a level was raised since (R-19)."""
+    secrecy_wanted = needs_secrecy_approval(request) and actor.has_perm("access.approve_secrecy")
+    if request.state == RequestState.SUBMITTED:
+        if request.head_decided_by_id is None and may_approve(actor):
+            return "head"
+    elif request.state not in (RequestState.APPROVED, RequestState.REGISTERED) or not (
+        secrecy_wanted and (request.state == RequestState.APPROVED or request.is_active)
     ):
+        raise _already(request)
+    if secrecy_wanted:
         if request.head_decided_by_id == actor.pk:
             raise Refused(
                 _("保密审批须由另一人完成：您已作为主要负责人批准了这份申请。"), code="same_person"
@@ -231,8 +252,8 @@ def _step(request: ViewingRequest, actor: User) -> str:
 def approve(request: ViewingRequest, actor: User, opinion: str = "") -> ViewingRequest:
     """The head's approval (R-16), or the secrecy officer's second approval (R-19)."""
     request = _locked(request)
-    _pending(request)
     _not_own(request, actor)
+    _cleared(request, actor)
     step = _step(request, actor)
     now = timezone.now()
     if step == "head":
@@ -242,13 +263,14 @@ def approve(request: ViewingRequest, actor: User, opinion: str = "") -> ViewingR
     else:
         request.secrecy_decided_by, request.secrecy_decided_at = actor, now
         request.secrecy_opinion = opinion.strip()
+        request.secrecy_level = highest_level(request)
         event = AccessEvent.SECRECY_APPROVED
-    secrecy_done = request.secrecy_decided_by_id is not None or not needs_secrecy_approval(request)
-    if request.head_decided_by_id is not None and secrecy_done:
+    ready = request.head_decided_by_id is not None and not needs_secrecy_approval(request)
+    if request.state == RequestState.SUBMITTED and ready:
         request.state = RequestState.APPROVED
     request.save()
     record(Action.APPROVE, request, actor, event=event, opinion=opinion.strip(),
-           state=request.state)  # fmt: skip
+           state=request.state, secrecy_level=request.secrecy_level)  # fmt: skip
     return request
 
 
@@ -256,8 +278,8 @@ def approve(request: ViewingRequest, actor: User, opinion: str = "") -> ViewingR
 def deny(request: ViewingRequest, actor: User, opinion: str) -> ViewingRequest:
     """Refuse the request (the head, or the secrecy officer at their step), saying why."""
     request = _locked(request)
-    _pending(request)
     _not_own(request, actor)
+    _cleared(request, actor)
     if not opinion.strip():
         raise Refused(_("不予批准时请写明意见，告诉申请人原因。"), code="opinion_required")
     step = _step(request, actor)
@@ -276,14 +298,15 @@ def deny(request: ViewingRequest, actor: User, opinion: str) -> ViewingRequest:
 
 
 def _next_number(year: int) -> str:
+    """The year's next register number, "2026-00042" (compared as numbers: 100000 follows
+    99999)."""
     prefix = f"{year}-"
     last = (
         ViewingRequest.objects.filter(number__startswith=prefix)
-        .order_by("-number")
-        .values_list("number", flat=True)
-        .first()
+        .annotate(serial=Cast(Substr("number", len(prefix) + 1), IntegerField()))
+        .aggregate(last=Max("serial"))["last"]
     )
-    return f"{prefix}{(int(last.removeprefix(prefix)) if last else 0) + 1:05d}"
+    return f"{prefix}{(last or 0) + 1:05d}"
 
 
 def register(
@@ -313,14 +336,12 @@ def _register(
     if request.state != RequestState.APPROVED:
         if request.state == RequestState.SUBMITTED:
             raise Refused(_("该申请还没有批准，批准后才能登记。"), code="not_approved")
+        raise _already(request)
+    if request.requester_id == actor.pk:  # outside parties' requests too: a second person
         raise Refused(
-            _("该申请已经处理过了（%(state)s）。"), code="already_decided",
-            state=request.status_label,
-        )  # fmt: skip
-    if request.requester_id == actor.pk and not request.is_outside:
-        raise Refused(
-            _("不能为本人的申请登记，请由其他保管员或综合科人员登记。"), code="own_request"
+            _("不能为本人提交的申请登记，请由其他保管员或综合科人员登记。"), code="own_request"
         )
+    _cleared(request, actor)
     manner = manner or (Manner.DOWNLOAD if request.download else Manner.VIEW)
     if manner not in Manner.values:
         raise Refused(_("请选择查阅方式。"), code="invalid_manner")
@@ -383,16 +404,17 @@ def grant_for(
         grants = grants.filter(pk=grant_id)
     if not grants.exists():
         raise Refused(NO_GRANT, code="access_denied", http_status=403)
-    if recording.secrecy >= PROTECTED:
-        grants = grants.filter(secrecy_decided_by__isnull=False)
+    if recording.secrecy >= PROTECTED:  # approved by the secrecy officer at this level or above
+        grants = grants.filter(
+            secrecy_decided_by__isnull=False, secrecy_level__gte=recording.secrecy
+        )
         if not grants.exists():
             raise Refused(NO_SECRECY_APPROVAL, code="access_denied", http_status=403)
     if right in (Right.DOWNLOAD, PROVIDED_COPY):
         grants = grants.filter(download=True)
-        if right == Right.DOWNLOAD:  # the original: never outside the bureau (R-18)
-            grants = grants.exclude(route=Route.EXTERNAL)
-        else:
-            grants = grants.filter(route=Route.EXTERNAL)
+        leaves = Q(route=Route.EXTERNAL) | ~Q(outside_body="")
+        # the original never leaves the bureau (R-18): outside parties get the watermarked copy
+        grants = grants.exclude(leaves) if right == Right.DOWNLOAD else grants.filter(leaves)
         if recording.secrecy >= PROTECTED or not grants.exists():
             raise Refused(NO_DOWNLOAD, code="access_denied", http_status=403)
     grant = grants.order_by("-ends_at").first()

@@ -82,6 +82,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         "access.register_viewingrequest",
         "access.file_outside_request",  # for 公安, 检察院, 法院 … with their letter
         "access.take_copies",
+        "compliance.view_finding",  # unlinked and damaged recordings are theirs to resolve
     },
     Role.HEAD: _OVERSEE
     | {
@@ -89,13 +90,21 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         "access.view_viewingrequest",
         "access.approve_viewingrequest",
         "recordings.change_secrecy",
+        "compliance.view_finding",
+        "compliance.decide_finding",
     },
-    Role.SUPERVISOR: _OVERSEE | {"access.take_copies"},
+    Role.SUPERVISOR: _OVERSEE
+    | {"access.take_copies", "compliance.view_finding", "compliance.decide_finding"},
     Role.OVERSIGHT: frozenset(
         {"accounts.view_user", "accounts.view_unit", "activities.review_exemption"}
     ),
     Role.AUDITOR: _OVERSEE
-    | {"ledger.view_all_entries", "ledger.verify", "access.view_viewingrequest"},
+    | {
+        "ledger.view_all_entries",
+        "ledger.verify",
+        "access.view_viewingrequest",
+        "compliance.view_finding",
+    },
     # Approves viewing of recordings above the ordinary secrecy level (R-19; the access app).
     Role.SECRECY_OFFICER: frozenset(
         {

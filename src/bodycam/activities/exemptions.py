@@ -14,6 +14,7 @@ from bodycam.activities.models import (
     ExemptionStatus,
 )
 from bodycam.activities.vocabulary import ExemptionGround
+from bodycam.compliance import triggers
 from bodycam.ledger.entries import record
 from bodycam.ledger.models import Action
 from bodycam.lib.errors import Refused
@@ -58,6 +59,7 @@ def file_exemption(
     )
     record(Action.ACTIVITY_EVENT, activity, actor, event=ActivityEvent.EXEMPTION_FILED,
            exemption=exemption.pk, ground=ground)  # fmt: skip
+    triggers.activity_changed(activity.pk)
     return exemption
 
 
@@ -86,6 +88,7 @@ def review_exemption(
         exemption=exemption.pk,
         comment=exemption.review_comment,
     )
+    triggers.activity_changed(exemption.activity_id)
     return exemption
 
 

@@ -12,6 +12,7 @@ from bodycam.accounts.models import User
 from bodycam.accounts.roles import Role
 from bodycam.activities.models import ActivityEvent, ActivityStatus, EnforcementActivity
 from bodycam.activities.vocabulary import ActivityType
+from bodycam.compliance import triggers
 from bodycam.devices.models import Device, DeviceStatus
 from bodycam.ledger.entries import format_time, record
 from bodycam.ledger.models import Action
@@ -79,6 +80,7 @@ def open_activity(
         started_at=format_time(started_at),
         away_from_base=away_from_base,
     )
+    triggers.activity_changed(activity.pk)
     return activity
 
 
@@ -108,6 +110,7 @@ def close_activity(
     )
     if returned_at is not None:
         record_return(activity, returned_at, actor)
+    triggers.activity_changed(activity.pk)
     return activity
 
 
@@ -131,6 +134,7 @@ def record_return(
         event=ActivityEvent.RETURNED_TO_BASE,
         returned_at=format_time(returned_at),
     )
+    triggers.activity_changed(activity.pk)
     return activity
 
 

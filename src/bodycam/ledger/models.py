@@ -36,6 +36,7 @@ class Action(models.TextChoices):
     USER_CHANGE = "user_change", _("用户变更")
     LOGIN_FAILURE = "login_failure", _("登录失败")
     ACCESS_DENIED = "access_denied", _("拒绝访问")
+    COMPLIANCE = "compliance", _("合规检查")
 
 
 class ImmutableRowError(Exception):

@@ -51,6 +51,9 @@ KINDS: dict[str, SubjectKind] = {
     "viewingrequest": SubjectKind(
         "access.ViewingRequest", "viewing-request", "bodycam.access.models.AccessEvent"
     ),
+    "finding": SubjectKind(
+        "compliance.Finding", "finding", "bodycam.compliance.models.FindingEvent"
+    ),
     "user": SubjectKind(
         "accounts.User", None, "bodycam.accounts.models.AccountChange", event_key="change"
     ),
@@ -104,6 +107,6 @@ def visible_to(user: Any) -> Q:
         if not rows.query.where:  # every row of this kind: no need to list them
             allowed |= Q(subject_kind=kind)
             continue
-        keys = rows.annotate(key=Cast("pk", CharField())).values("key")
+        keys = rows.annotate(subject_key=Cast("pk", CharField())).values("subject_key")
         allowed |= Q(subject_kind=kind, subject_id__in=keys)
     return allowed

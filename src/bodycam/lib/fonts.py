@@ -22,4 +22,4 @@ def chinese_font_path() -> Path:
     for path in [*configured, *CANDIDATES]:
         if path.is_file():
             return path
-    raise NoChineseFont(str(CANDIDATES[0]))
+    raise NoChineseFont("fonts-wqy-microhei")

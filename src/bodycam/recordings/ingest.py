@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
+from bodycam.compliance import triggers
 from bodycam.ledger import heads
 from bodycam.ledger.entries import Subject, record
 from bodycam.ledger.models import Action
@@ -224,6 +225,7 @@ def _register(path, kind, sha256, size, info, name, facts, given, store) -> Reco
     else:
         linking.apply_deadline(recording)
     jobs.queue(recording)
+    triggers.recording_changed(recording.pk)
     return recording
 
 

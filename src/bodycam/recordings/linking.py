@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bodycam.activities.models import EnforcementActivity
+from bodycam.compliance import triggers
 from bodycam.ledger.entries import record
 from bodycam.ledger.models import Action
 from bodycam.lib.errors import Refused
@@ -81,5 +82,9 @@ def link_by_hand(recording: Recording, activity: EnforcementActivity | None, act
     recording = Recording.objects.select_for_update().get(pk=recording.pk)
     if activity is not None and activity.started_at > timezone.now():
         raise Refused(_("该执法活动尚未开始。"))
+    before = recording.activity_id
     apply_link(recording, activity, actor, how="by hand")
+    triggers.recording_changed(recording.pk)
+    if before != recording.activity_id:
+        triggers.activity_changed(before)  # it may have lost its only recording
     return recording

@@ -89,7 +89,16 @@
   }
 
   media.addEventListener(photo ? "load" : "loadeddata", fit);
+  let retried = 0;
   media.addEventListener("error", function () {
+    const now = Date.now();
+    if (!photo && now - retried > 10000) { // a short-lived store link ran out: fetch a new one
+      retried = now;
+      const at = media.currentTime;
+      media.src = box.dataset.src;
+      media.addEventListener("loadedmetadata", function () { media.currentTime = at; }, { once: true });
+      return;
+    }
     message.textContent = box.dataset.expired;
     message.hidden = false;
   });
@@ -124,10 +133,31 @@
   window.setInterval(draw, 1000); // the time in the watermark runs while paused too
   draw();
 
-  window.addEventListener("pagehide", function () {
+  // The session (a ledger entry at each end) begins when playing does.
+  let endUrl = null;
+  function post() {
     const form = new FormData();
     form.append("csrfmiddlewaretoken", box.dataset.csrf);
-    navigator.sendBeacon(box.dataset.endUrl, form);
+    return form;
+  }
+  function begin() {
+    if (endUrl !== null) {
+      return;
+    }
+    endUrl = "";
+    fetch(box.dataset.startUrl, { method: "POST", body: post(), credentials: "same-origin" })
+      .then(function (response) { return response.json(); })
+      .then(function (body) { endUrl = body.end_url || ""; });
+  }
+  if (photo) {
+    media.addEventListener("load", begin);
+  } else {
+    media.addEventListener("play", begin);
+  }
+  window.addEventListener("pagehide", function () {
+    if (endUrl) {
+      navigator.sendBeacon(endUrl, post());
+    }
   });
 })();
 

@@ -1,0 +1,250 @@
+"""Running the rules and keeping the findings: after each ingest, link change and activity change
+(jobs queued by triggers.py in the same transaction), and nightly over everything.
+
+A run is idempotent: the same facts leave the same finding untouched (no new row, no ledger
+entry); changed facts update it; a breach that no longer holds clears it; one that holds again
+reopens it. Findings a person decided (accepted, escalated, dismissed) are left as decided.
+"""
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from bodycam.activities.lifecycle import is_judged
+from bodycam.activities.models import EnforcementActivity
+from bodycam.compliance import speech
+from bodycam.compliance.models import (
+    DECIDED,
+    REQUIREMENT,
+    Finding,
+    FindingEvent,
+    Rule,
+    SpeechAnalysis,
+    Status,
+)
+from bodycam.compliance.rules import Breach, activity_breaches, recording_breaches
+from bodycam.devices.models import PreUseCheck
+from bodycam.ledger.entries import record
+from bodycam.ledger.models import Action
+from bodycam.recordings.models import Kind, Recording
+from bodycam.recordings.processing import local_original
+
+ACTIVITY_RULES = frozenset({
+    Rule.MISSING_RECORDING, Rule.INTERRUPTION, Rule.LATE_START, Rule.EARLY_STOP,
+    Rule.NO_PRE_USE_CHECK, Rule.EXEMPTION_PENDING, Rule.NO_NOTIFICATION_SPEECH,
+    Rule.NO_SPOKEN_EXPLANATION,
+})  # fmt: skip
+RECORDING_RULES = frozenset(Rule.values) - ACTIVITY_RULES
+BATCH = 500
+
+
+@dataclass
+class Tally:
+    """What a run did."""
+
+    found: int = 0
+    updated: int = 0
+    cleared: int = 0
+    reopened: int = 0
+    unchanged: int = 0
+
+    def add(self, other: "Tally") -> None:
+        for name in vars(self):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+# --- speech -----------------------------------------------------------------------------------
+
+
+def analyse_speech(recording: Recording) -> SpeechAnalysis | None:
+    """Where someone speaks in the recording: measured once, then kept."""
+    if recording.kind == Kind.PHOTO:
+        return None
+    existing = SpeechAnalysis.objects.filter(recording=recording).first()
+    if existing is not None:
+        return existing
+    try:
+        with local_original(recording) as path:
+            found = speech.detect(path)
+    except OSError as exc:
+        found = speech.Speech(has_audio=False, damaged=True)
+        problem = str(exc)[:300]
+    else:
+        problem = ""
+    try:
+        with transaction.atomic():
+            return SpeechAnalysis.objects.create(
+                recording=recording, has_audio=found.has_audio, analysed_seconds=found.seconds,
+                spans=[list(span) for span in found.spans], analysed_at=timezone.now(),
+                problem=problem,
+            )  # fmt: skip
+    except IntegrityError:  # another worker measured it meanwhile
+        return SpeechAnalysis.objects.get(recording=recording)
+
+
+# --- loading ----------------------------------------------------------------------------------
+
+
+def _activities(ids: Iterable[int] | None = None) -> QuerySet[EnforcementActivity]:
+    rows = EnforcementActivity.objects.order_by("pk")
+    if ids is not None:
+        rows = rows.filter(pk__in=list(ids))
+    return rows
+
+
+def _loaded(batch: list[EnforcementActivity]) -> list[EnforcementActivity]:
+    """The batch with what the rules read, in a few queries whatever its size."""
+    if not batch:
+        return []
+    first = min(a.started_at for a in batch) - timedelta(days=1)
+    last = max(a.started_at for a in batch) + timedelta(days=1)
+    checks = PreUseCheck.objects.filter(checked_at__range=(first, last))
+    return list(
+        EnforcementActivity.objects.filter(pk__in=[a.pk for a in batch])
+        .prefetch_related(
+            "recordings", "officers", "exemptions", Prefetch("devices__checks", queryset=checks)
+        )
+        .order_by("pk")
+    )
+
+
+def _speech(recording_ids: list[int]) -> dict[int, SpeechAnalysis]:
+    rows = SpeechAnalysis.objects.filter(recording_id__in=recording_ids)
+    return {row.recording_id: row for row in rows}
+
+
+def _batches(rows: QuerySet, size: int = BATCH) -> Iterator[list]:
+    last = 0
+    while True:
+        batch = list(rows.filter(pk__gt=last)[:size])
+        if not batch:
+            return
+        yield batch
+        last = batch[-1].pk
+
+
+# --- keeping findings -------------------------------------------------------------------------
+
+
+def _subject(kind: str, number: int) -> dict[str, Any]:
+    return {"subject_kind": kind, "subject_id": str(number)}
+
+
+def reconcile(kind: str, number: int, rules: frozenset[str], breaches: list[Breach],
+              now: datetime) -> Tally:  # fmt: skip
+    """Make the findings about one subject say what the rules found now."""
+    tally = Tally()
+    existing = {
+        (f.rule, f.key): f for f in Finding.objects.filter(**_subject(kind, number), rule__in=rules)
+    }
+    seen = set()
+    for breach in breaches:
+        seen.add((breach.rule, breach.key))
+        finding = existing.get((breach.rule, breach.key))
+        if finding is None:
+            _create(kind, number, breach, now)
+            tally.found += 1
+        elif finding.status == Status.CLEARED:
+            _change(finding, breach, now, Status.OPEN, FindingEvent.REOPENED)
+            tally.reopened += 1
+        elif finding.facts != breach.facts and finding.status not in DECIDED:
+            _change(finding, breach, now, finding.status, FindingEvent.UPDATED)
+            tally.updated += 1
+        else:
+            tally.unchanged += 1
+    for identity, finding in existing.items():
+        if identity not in seen and finding.status in (Status.OPEN, Status.EXPLAINED):
+            finding.status, finding.updated_at = Status.CLEARED, now
+            finding.save(update_fields=["status", "updated_at"])
+            record(Action.COMPLIANCE, finding, None, event=FindingEvent.CLEARED,
+                   rule=finding.rule)  # fmt: skip
+            tally.cleared += 1
+    return tally
+
+
+def _create(kind: str, number: int, breach: Breach, now: datetime) -> None:
+    finding = Finding.objects.create(
+        rule=breach.rule, requirement=REQUIREMENT[Rule(breach.rule)], key=breach.key,
+        **_subject(kind, number), activity=breach.activity, recording=breach.recording,
+        device_id=breach.device_id, officer_id=breach.officer_id, facts=breach.facts,
+        severity=breach.severity, found_at=now, updated_at=now,
+    )  # fmt: skip
+    record(Action.COMPLIANCE, finding, None, event=FindingEvent.FOUND, rule=finding.rule,
+           requirement=finding.requirement, facts=finding.facts)  # fmt: skip
+
+
+def _change(finding: Finding, breach: Breach, now: datetime, status: str, event: str) -> None:
+    finding.facts, finding.status, finding.updated_at = breach.facts, status, now
+    finding.save(update_fields=["facts", "status", "updated_at"])
+    record(Action.COMPLIANCE, finding, None, event=event, rule=finding.rule, facts=finding.facts)
+
+
+# --- runs -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def _check_activities(batch: list[EnforcementActivity], now: datetime) -> Tally:
+    tally = Tally()
+    loaded = _loaded(batch)
+    speech_by = _speech([r.pk for a in loaded for r in a.recordings.all()])
+    for activity in loaded:
+        breaches = activity_breaches(activity, is_judged(activity), speech_by, now)
+        tally.add(reconcile("activity", activity.pk, ACTIVITY_RULES, breaches, now))
+    return tally
+
+
+@transaction.atomic
+def _check_recordings(batch: list[Recording], now: datetime) -> Tally:
+    tally = Tally()
+    ids = [r.pk for r in batch]
+    speech_by = _speech(ids)
+    days = [r.recorded_at for r in batch if r.recorded_at is not None]
+    checks: dict[int, list[PreUseCheck]] = {}
+    if days:
+        window = (min(days) - timedelta(days=1), max(days) + timedelta(days=1))
+        devices = {r.device_id for r in batch if r.device_id}
+        for check in PreUseCheck.objects.filter(device_id__in=devices, checked_at__range=window):
+            checks.setdefault(check.device_id, []).append(check)
+    for recording in batch:
+        breaches = recording_breaches(
+            recording, checks.get(recording.device_id or 0, []), speech_by.get(recording.pk), now
+        )
+        tally.add(reconcile("recording", recording.pk, RECORDING_RULES, breaches, now))
+    return tally
+
+
+def check_activity(activity_id: int, now: datetime | None = None) -> Tally:
+    return _check_activities(list(_activities([activity_id])), now or timezone.now())
+
+
+def check_recording(recording_id: int, now: datetime | None = None) -> Tally:
+    """Measure its speech if not yet measured, judge it, then judge its activity."""
+    recording = Recording.objects.select_related("activity").filter(pk=recording_id).first()
+    if recording is None:
+        return Tally()
+    analyse_speech(recording)
+    moment = now or timezone.now()
+    tally = _check_recordings([recording], moment)
+    if recording.activity_id:
+        tally.add(check_activity(recording.activity_id, moment))
+    return tally
+
+
+def run_all(now: datetime | None = None, analyse: bool = True) -> Tally:
+    """Every rule over everything (the nightly run); speech is measured where it is missing."""
+    moment = now or timezone.now()
+    tally = Tally()
+    if analyse:
+        unmeasured = Recording.objects.exclude(kind=Kind.PHOTO).filter(speech__isnull=True)
+        for recording in unmeasured.iterator():
+            analyse_speech(recording)
+    for batch in _batches(Recording.objects.select_related("activity").order_by("pk")):
+        tally.add(_check_recordings(batch, moment))
+    for batch in _batches(_activities()):
+        tally.add(_check_activities(batch, moment))
+    return tally

@@ -1,0 +1,70 @@
+"""A finding's facts as a person reads them: labelled, in Beijing time, durations in words."""
+
+from datetime import datetime
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from bodycam.compliance.models import Finding
+
+LABELS = {
+    "gap_seconds": gettext_lazy("中断时长"), "gap_start": gettext_lazy("中断开始"),
+    "gap_end": gettext_lazy("恢复录像"), "before": gettext_lazy("中断前的录像"),
+    "after": gettext_lazy("中断后的录像"), "late_seconds": gettext_lazy("晚了"),
+    "early_seconds": gettext_lazy("提前了"), "started_at": gettext_lazy("活动开始"),
+    "ended_at": gettext_lazy("活动结束"), "recorded_at": gettext_lazy("录制时间"),
+    "first_recording": gettext_lazy("第一段录像"), "last_recording": gettext_lazy("最后一段录像"),
+    "recording_ended_at": gettext_lazy("录像结束"), "deadline": gettext_lazy("移交时限"),
+    "ingested_at": gettext_lazy("入库时间"), "offset_seconds": gettext_lazy("检查时的时钟偏差"),
+    "recorded_after_ingest_seconds": gettext_lazy("录制时间晚于入库时间"),
+    "before_activity_seconds": gettext_lazy("录制时间早于活动开始"),
+    "device": gettext_lazy("执法记录仪"), "day": gettext_lazy("日期"),
+    "filed_at": gettext_lazy("报送时间"), "limit_days": gettext_lazy("规定天数"),
+    "reason": gettext_lazy("损坏原因"), "recording": gettext_lazy("音像记录"),
+    "seconds": gettext_lazy("检测范围（开头秒数）"), "has_audio": gettext_lazy("有声音"),
+    "analysed_seconds": gettext_lazy("已分析时长"), "type": gettext_lazy("活动类型"),
+    "spans": gettext_lazy("检测到语音的时段（秒）"), "exemption": gettext_lazy("不予记录情形"),
+}  # fmt: skip
+RECORDING_KEYS = {"before", "after", "first_recording", "last_recording", "recording"}
+
+
+def duration_words(seconds: float) -> str:
+    """ "1 小时 2 分", "4 分 0 秒", "6 秒"."""
+    whole = abs(round(seconds))
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return _("%(h)s 小时 %(m)s 分") % {"h": hours, "m": minutes}
+    if minutes:
+        return _("%(m)s 分 %(s)s 秒") % {"m": minutes, "s": secs}
+    return _("%(s)s 秒") % {"s": secs}
+
+
+def _value(key: str, value: Any) -> tuple[str, str | None]:
+    """(text, link) of one fact."""
+    if key in RECORDING_KEYS and isinstance(value, int):
+        return _("音像记录 %(n)s") % {"n": value}, reverse("recording", args=[value])
+    if key.endswith("_seconds") and isinstance(value, int | float) and key != "seconds":
+        return duration_words(value), None
+    if isinstance(value, bool):
+        return (_("是") if value else _("否")), None
+    if isinstance(value, str) and len(value) >= 19 and value[4] == "-" and "T" in value:
+        moment = datetime.fromisoformat(value)
+        return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S"), None
+    if isinstance(value, list):
+        return "、".join(
+            f"{a}–{b}" if isinstance(a, int | float) else str(a) for a, b in value
+        ), None
+    return str(value), None
+
+
+def readable_facts(finding: Finding) -> list[tuple[str, str, str | None]]:
+    """(label, text, link) for each fact the page shows."""
+    return [
+        (str(LABELS.get(key, key)), *_value(key, value))
+        for key, value in finding.facts.items()
+        if key in LABELS
+    ]
