@@ -269,6 +269,9 @@ DEVICE_CLOCK_DEFAULT = env_str("BODYCAM_DEVICE_CLOCK_DEFAULT", "Asia/Shanghai-as
 DEVICE_CLOCK_BY_MODEL = dict(
     item.split("=", 1) for item in env_list("BODYCAM_DEVICE_CLOCK_BY_MODEL", []) if "=" in item
 )
+# The container's time and the file name's come from one clock: beyond this (plus the file's
+# length, for recorders that stamp the container on closing) they disagree (R-07).
+CLOCK_AGREEMENT_SECONDS = env_int("BODYCAM_CLOCK_AGREEMENT_SECONDS", 60, minimum=1)
 # How far outside an activity's start and end a recording may fall and still be linked to it.
 LINK_TOLERANCE_MINUTES = env_int("BODYCAM_LINK_TOLERANCE_MINUTES", 10, minimum=0)
 

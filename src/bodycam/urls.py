@@ -102,6 +102,7 @@ urlpatterns = [
     ),
     path("compliance/", compliance_views.finding_list, name="findings"),
     path("compliance/thresholds/", compliance_views.thresholds, name="compliance-thresholds"),
+    path("compliance/rates/", compliance_views.compliance_rates, name="compliance-rates"),
     path("compliance/<id:pk>/", compliance_views.finding_detail, name="finding"),
     path("compliance/<id:pk>/explain/", compliance_views.finding_explain, name="finding-explain"),
     path("compliance/<id:pk>/decide/", compliance_views.finding_decide, name="finding-decide"),

@@ -3,7 +3,6 @@ breach is found once, with its facts; what is allowed is not found; re-running c
 
 from datetime import timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -14,49 +13,10 @@ from bodycam.compliance.models import Finding, Rule, Status
 from bodycam.devices import checks
 from bodycam.ledger.models import LedgerEntry
 from bodycam.lib.errors import Refused
-from bodycam.recordings.ingest import ingest_file
-from bodycam.recordings.models import Recording
-from bodycam.recordings.resolution import Given
-from bodycam.recordings.storage import blob_store
 from tests import media
+from tests.compliance.scenes import BEIJING, close, found, ingest, segment, stamp
 
 pytestmark = pytest.mark.django_db
-BEIJING = ZoneInfo("Asia/Shanghai")
-
-
-def stamp(moment) -> str:
-    """A recorder's container time: Beijing wall-clock time labelled UTC (the default)."""
-    return moment.astimezone(BEIJING).strftime("%Y-%m-%dT%H:%M:%S.000000Z")
-
-
-def ingest(path, officer, device, activity) -> Recording:
-    given = Given(officer=officer, device=device, activity=activity)
-    return Recording.objects.get(pk=ingest_file(path, given, blob_store()).recording_id)
-
-
-def found(rule=None, **where) -> list[Finding]:
-    rows = Finding.objects.filter(**where)
-    return list(rows.filter(rule=rule) if rule else rows)
-
-
-@pytest.fixture
-def today(issued, officer):
-    """An activity that began an hour ago with the officer's recorder, closed now."""
-    start = timezone.now().replace(microsecond=0) - timedelta(hours=1)
-    activity = lifecycle.open_activity("routine_inspection", [officer], start, officer,
-                                       devices=[issued])  # fmt: skip
-    return activity
-
-
-def close(activity, officer, after: timedelta):
-    lifecycle.close_activity(activity, activity.started_at + after, officer)
-    activity.refresh_from_db()
-    return activity
-
-
-def segment(tmp_path, name, start, seconds, **options):
-    return media.make_mp4(tmp_path / name, seconds=seconds, creation_time=stamp(start),
-                          size=(64, 48), fps=5, **options)  # fmt: skip
 
 
 def test_a_long_gap_is_one_interruption_and_a_recorder_split_is_none(
@@ -104,6 +64,21 @@ def test_a_clock_three_hours_off_is_found(tmp_path, today, officer, issued):
     engine.check_recording(recording.pk)
     clocks = found(Rule.CLOCK, recording=recording)
     assert len(clocks) == 1 and clocks[0].facts["before_activity_seconds"] == 3 * 3600
+
+
+def test_a_file_name_and_container_three_hours_apart_are_a_clock_finding(
+    tmp_path, today, officer, issued
+):
+    """R-07: the recorder writes both from one clock; 3 h apart fits no convention (8 h would)."""
+    start = today.started_at
+    wrong = (start + timedelta(hours=3)).astimezone(BEIJING)
+    name = f"{issued.serial}_{officer.badge_number}_{wrong:%Y%m%d%H%M%S}.MP4"
+    recording = ingest(segment(tmp_path, name, start, 5), officer, issued, today)
+    assert recording.needs_review  # the records office identifies the true time (待核实)
+    engine.check_recording(recording.pk)
+    (clock,) = found(Rule.CLOCK, recording=recording)
+    assert clock.facts["name_difference_seconds"] == -3 * 3600
+    assert clock.facts["name_time"] == wrong.strftime("%Y-%m-%d %H:%M:%S")
 
 
 def test_a_pre_use_check_showing_a_wrong_clock_is_found_on_that_days_recordings(

@@ -161,12 +161,70 @@ def test_the_latest_pre_use_check_corrects_a_fast_device_clock(card, recorder, o
     assert abs((recording.recorded_at - expected).total_seconds()) < 1.5
 
 
-def test_the_clock_convention_is_a_per_model_setting(card, recorder, settings):
+def _true_utc_clip(folder, moment, name_offset=timedelta(0)):
+    """A clip from a recorder that stamps its container in true UTC and names files in Beijing
+    wall time (its clock `name_offset` away from the container's, if given)."""
+    wall = (moment + name_offset).astimezone(ZoneInfo("Asia/Shanghai"))
+    name = f"TA00716_JX0227_{wall:%Y%m%d%H%M%S}.MP4"
+    stamp = moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000000Z")
+    return media.make_mp4(folder / name, creation_time=stamp)
+
+
+def test_the_clock_convention_is_a_per_model_setting(tmp_path, recorder, settings):
     settings.DEVICE_CLOCK_BY_MODEL = {"DSJ-V9": "utc"}
-    [result] = _ingest(card["segment1"])
+    moment = datetime(2026, 11, 20, 9, 36, 21, tzinfo=UTC)
+    [result] = _ingest(_true_utc_clip(tmp_path, moment))
     recording = Recording.objects.get(pk=result["recording_id"])
-    assert recording.recorded_at == datetime(2026, 11, 20, 9, 36, 21, tzinfo=UTC)
-    assert recording.clock_convention == "utc"
+    assert recording.recorded_at == moment
+    assert recording.clock_convention == "utc" and not recording.needs_review
+
+
+def test_a_container_in_true_utc_is_read_the_way_its_file_name_agrees_with(
+    tmp_path, recorder, client, records_clerk
+):
+    """R-07: the model is set to "Beijing time labelled UTC", but this recorder writes true UTC;
+    read the default way, the file would be placed 8 hours early without a word."""
+    moment = datetime(2026, 11, 20, 1, 36, 21, tzinfo=UTC)
+    [result] = _ingest(_true_utc_clip(tmp_path, moment))
+    recording = Recording.objects.get(pk=result["recording_id"])
+    assert recording.recorded_at == moment
+    assert recording.clock_convention == "utc" and not recording.needs_review
+    client.force_login(records_clerk)
+    page = client.get(f"/recordings/{recording.pk}/").content.decode()
+    assert "按协调世界时（UTC）解读：与文件名中的时间一致" in page
+
+
+def test_a_file_name_three_hours_from_its_container_is_flagged_for_identification(
+    tmp_path, recorder, client, records_clerk
+):
+    moment = datetime(2026, 11, 20, 1, 36, 21, tzinfo=UTC)
+    clip = _clip(tmp_path, moment)
+    three_hours_later = tmp_path / clip.name.replace("093621", "123621")
+    clip.rename(three_hours_later)
+    [result] = _ingest(three_hours_later)
+    recording = Recording.objects.get(pk=result["recording_id"])
+    assert recording.recorded_at == moment  # the container's reading, until someone corrects it
+    assert recording.needs_review
+    [note] = [n for n in recording.review_notes if n["code"] == "name_time_disagrees"]
+    assert note == {
+        "code": "name_time_disagrees",
+        "value": "2026-11-20 12:36:21",
+        "difference_seconds": -3 * 3600,
+    }
+    client.force_login(records_clerk)
+    page = client.get(f"/recordings/{recording.pk}/").content.decode()
+    assert "文件内记录时间与文件名中的时间（2026-11-20 12:36:21）相差 3 小时 0 分" in page
+
+
+def test_a_split_file_stamped_when_it_closes_still_agrees_with_its_name(tmp_path, recorder):
+    moment = datetime(2026, 11, 20, 1, 36, 21, tzinfo=UTC)
+    wall = moment.astimezone(ZoneInfo("Asia/Shanghai"))
+    closed = _as_device_writes(moment + timedelta(seconds=62))  # 2 s file, 60 s of slack
+    clip = media.make_mp4(
+        tmp_path / f"TA00716_JX0227_{wall:%Y%m%d%H%M%S}.MP4", creation_time=closed
+    )
+    [result] = _ingest(clip)
+    assert not Recording.objects.get(pk=result["recording_id"]).needs_review
 
 
 def test_unknown_serial_and_badge_are_stored_all_the_same_and_flagged(tmp_path):

@@ -17,6 +17,8 @@ from bodycam.activities.forms import (
     ReviewForm,
 )
 from bodycam.activities.models import EnforcementActivity, Exemption, ExemptionStatus
+from bodycam.compliance.coverage import activity_coverage
+from bodycam.compliance.models import Finding
 from bodycam.ledger.history import custody_history
 from bodycam.lib.access import AuthenticatedHttpRequest, permission_required
 from bodycam.lib.api import restricted_object
@@ -55,6 +57,7 @@ def activity_new(request: AuthenticatedHttpRequest) -> HttpResponse:
 def activity_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     activity = restricted_object(EnforcementActivity.objects, request.user, "view", pk)
     mine = EnforcementActivity.objects.restrict(request.user, "change").filter(pk=pk).exists()
+    recordings = list(activity.recordings.cleared_for(request.user))
     return render(
         request,
         "activities/detail.html",
@@ -68,7 +71,9 @@ def activity_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "may_file": mine and exemptions.may_file(activity),
             "judged": lifecycle.is_judged(activity),
             "entries": custody_history(request.user, activity),
-            "recording_count": activity.recordings.cleared_for(request.user).count(),
+            "recording_count": len(recordings),
+            "coverage": activity_coverage(activity, recordings),
+            "findings": Finding.objects.restrict(request.user).filter(activity=activity),
         },
     )
 

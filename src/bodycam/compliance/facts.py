@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bodycam.compliance.models import Finding
+from bodycam.lib.words import duration_words
 
 LABELS = {
     "gap_seconds": gettext_lazy("中断时长"), "gap_start": gettext_lazy("中断开始"),
@@ -21,6 +22,8 @@ LABELS = {
     "ingested_at": gettext_lazy("入库时间"), "offset_seconds": gettext_lazy("检查时的时钟偏差"),
     "recorded_after_ingest_seconds": gettext_lazy("录制时间晚于入库时间"),
     "before_activity_seconds": gettext_lazy("录制时间早于活动开始"),
+    "name_difference_seconds": gettext_lazy("文件内时间与文件名时间相差"),
+    "name_time": gettext_lazy("文件名中的时间（记录仪时钟）"),
     "device": gettext_lazy("执法记录仪"), "day": gettext_lazy("日期"),
     "filed_at": gettext_lazy("报送时间"), "limit_days": gettext_lazy("规定天数"),
     "reason": gettext_lazy("损坏原因"), "recording": gettext_lazy("音像记录"),
@@ -29,18 +32,6 @@ LABELS = {
     "spans": gettext_lazy("检测到语音的时段（秒）"), "exemption": gettext_lazy("不予记录情形"),
 }  # fmt: skip
 RECORDING_KEYS = {"before", "after", "first_recording", "last_recording", "recording"}
-
-
-def duration_words(seconds: float) -> str:
-    """ "1 小时 2 分", "4 分 0 秒", "6 秒"."""
-    whole = abs(round(seconds))
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return _("%(h)s 小时 %(m)s 分") % {"h": hours, "m": minutes}
-    if minutes:
-        return _("%(m)s 分 %(s)s 秒") % {"m": minutes, "s": secs}
-    return _("%(s)s 秒") % {"s": secs}
 
 
 def _value(key: str, value: Any) -> tuple[str, str | None]:

@@ -224,7 +224,8 @@ def late_upload(recording: Recording) -> Iterator[Breach]:
 
 def clock(recording: Recording, checks: list[Any]) -> Iterator[Breach]:
     """R-07: the recorder's clock was off: by its pre-use check that day, or evidently (the
-    file says it was recorded after it was ingested, or long before its activity began)."""
+    file says it was recorded after it was ingested, or long before its activity began, or its
+    container and its file name disagree under either reading of the container's stamp)."""
     threshold = settings.CHECK_MAX_CLOCK_OFFSET_SECONDS
     facts: dict[str, Any] = {}
     if recording.recorded_at is not None:
@@ -237,6 +238,10 @@ def clock(recording: Recording, checks: list[Any]) -> Iterator[Breach]:
             facts["recorded_after_ingest_seconds"] = round(
                 (recording.recorded_at - recording.ingested_at).total_seconds()
             )
+        for note in recording.review_notes:
+            if note.get("code") == "name_time_disagrees":
+                facts["name_difference_seconds"] = note.get("difference_seconds")
+                facts["name_time"] = note.get("value")
         before = timedelta(minutes=settings.COMPLIANCE_CLOCK_BEFORE_ACTIVITY_MINUTES)
         activity = recording.activity
         if activity is not None and activity.started_at - recording.recorded_at > before:

@@ -9,17 +9,20 @@ from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
-from bodycam.compliance import handling
+from bodycam.compliance import handling, rates
 from bodycam.compliance.facts import readable_facts
 from bodycam.compliance.models import DECIDED, Cause, Finding, Rule, Status
 from bodycam.compliance.queries import FILTERS, filter_findings
+from bodycam.ledger.entries import record
 from bodycam.ledger.history import custody_history
-from bodycam.lib.access import AuthenticatedHttpRequest
+from bodycam.ledger.models import Action
+from bodycam.lib.access import AuthenticatedHttpRequest, permission_required
 from bodycam.lib.api import restricted_object
 from bodycam.lib.errors import Refused
-from bodycam.lib.parsing import parse_int
+from bodycam.lib.parsing import parse_day, parse_int
+from bodycam.lib.spreadsheets import XLSX, write_xlsx
 
 
 @login_required
@@ -95,6 +98,39 @@ def finding_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return redirect("finding", pk=finding.pk)
 
 
+@require_safe
+@permission_required("compliance.view_finding")
+def compliance_rates(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Compliance rates per officer or per unit over a period, on the page or as .xlsx."""
+    since, until = rates.default_period()
+    try:
+        since = parse_day(request.GET["since"]) if request.GET.get("since") else since
+        until = parse_day(request.GET["until"]) if request.GET.get("until") else until
+    except Refused as refusal:
+        messages.error(request, refusal.text())
+    by_unit = request.GET.get("by") == "unit"
+    table = (rates.unit_rates if by_unit else rates.officer_rates)(since, until)
+    if request.GET.get("format") == "xlsx":
+        return _rates_xlsx(request, table, by_unit, since, until)
+    return render(
+        request,
+        "compliance/rates.html",
+        {"table": table, "by_unit": by_unit, "since": since, "until": until,
+         "headers": rates.headers(by_unit), "query": request.GET.urlencode()},
+    )  # fmt: skip
+
+
+def _rates_xlsx(request, table, by_unit: bool, since, until) -> HttpResponse:
+    data = write_xlsx(rates.headers(by_unit), [rates.row(rate) for rate in table])
+    record(Action.EXPORT, None, request.user, what="compliance_rates",
+           by="unit" if by_unit else "officer", since=since.isoformat(),
+           until=until.isoformat(), rows=len(table), format="xlsx")  # fmt: skip
+    response = HttpResponse(data, content_type=XLSX)
+    name = f"compliance-rates-{since:%Y%m%d}-{until:%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
 @login_required
 def thresholds(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The thresholds the rules use now (they are settings: BODYCAM_COMPLIANCE_*)."""
@@ -104,6 +140,8 @@ def thresholds(request: AuthenticatedHttpRequest) -> HttpResponse:
         (_("在录像开头多少秒内检测告知语音或中断说明（R-08、R-11）"),
          settings.COMPLIANCE_SPEECH_SECONDS),
         (_("记录仪时钟偏差超过（秒，R-07）"), settings.CHECK_MAX_CLOCK_OFFSET_SECONDS),
+        (_("文件内时间与文件名时间相差超过（秒，另加文件时长，R-07）"),
+         settings.CLOCK_AGREEMENT_SECONDS),
         (_("录制时间早于执法活动开始超过（分钟，R-07）"),
          settings.COMPLIANCE_CLOCK_BEFORE_ACTIVITY_MINUTES),
         (_("入库后多少天仍未关联执法活动（R-02）"), settings.COMPLIANCE_UNLINKED_DAYS),

@@ -46,7 +46,7 @@ def resolve(given: Given, name: NameFacts, info: MediaInfo) -> Resolved:
     notes: list[dict] = []
     device = given.device or _device(name.serial, notes)
     convention = timing.convention_for(device)
-    raw, source, wall = _device_time(name, info, convention, notes)
+    raw, source, wall, convention = _device_time(name, info, convention, notes)
     uncorrected = timing.true_time(wall, convention, None) if wall else None
     offset = timing.clock_offset_before(device, uncorrected) if uncorrected else None
     recorded_at = timing.true_time(wall, convention, offset) if wall else None
@@ -94,7 +94,8 @@ def _holder(device: Device | None, at: datetime | None) -> User | None:
 
 
 def _device_time(name: NameFacts, info: MediaInfo, convention: str, notes: list[dict]):
-    """(raw text, source, device wall clock) from the container, EXIF or the file name."""
+    """(raw text, source, device wall clock, convention) from the container, EXIF or the file
+    name; a container stamp is read the way that agrees with the file name (R-07)."""
     if info.creation_time_raw:
         parsed = parse_creation_time(info.creation_time_raw)
         if parsed is not None and parsed < EARLIEST:
@@ -102,13 +103,33 @@ def _device_time(name: NameFacts, info: MediaInfo, convention: str, notes: list[
             parsed = None  # a recorder whose clock was never set writes 1904 or 1970
         if parsed is not None:
             if info.kind == "photo":
-                return info.creation_time_raw, TimeSource.EXIF, parsed
+                return info.creation_time_raw, TimeSource.EXIF, parsed, convention
             labelled_utc = parsed.replace(tzinfo=UTC)  # containers label their stamps UTC
-            return (
-                info.creation_time_raw,
-                TimeSource.CONTAINER,
-                timing.wall_clock(labelled_utc, convention),
-            )
+            wall, convention = _agreeing_reading(labelled_utc, convention, name, info, notes)
+            return info.creation_time_raw, TimeSource.CONTAINER, wall, convention
     if name.started is not None:
-        return name.started.strftime("%Y%m%d%H%M%S"), TimeSource.FILE_NAME, name.started
-    return "", TimeSource.UNKNOWN, None
+        stamp = name.started.strftime("%Y%m%d%H%M%S")
+        return stamp, TimeSource.FILE_NAME, name.started, convention
+    return "", TimeSource.UNKNOWN, None, convention
+
+
+def _agreeing_reading(
+    stamp: datetime, convention: str, name: NameFacts, info: MediaInfo, notes: list[dict]
+) -> tuple[datetime, str]:
+    """The container's stamp as wall clock, under the model's convention unless the file name
+    (written from the same clock) agrees only with the other one: then that one, recorded as the
+    convention used. Any other disagreement is a note for the records office."""
+    wall = timing.wall_clock(stamp, convention)
+    if name.started is None or timing.agrees(wall, name.started, info.duration):
+        return wall, convention
+    other = timing.other_convention(convention)
+    other_wall = timing.wall_clock(stamp, other)
+    if timing.agrees(other_wall, name.started, info.duration):
+        return other_wall, other
+    difference = round((wall - name.started).total_seconds())
+    notes.append({
+        "code": "name_time_disagrees",
+        "value": name.started.strftime("%Y-%m-%d %H:%M:%S"),
+        "difference_seconds": difference,
+    })  # fmt: skip
+    return wall, convention

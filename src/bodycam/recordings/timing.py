@@ -8,6 +8,7 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from bodycam.devices.models import Device, PreUseCheck
 
@@ -31,6 +32,30 @@ def wall_clock(moment: datetime, convention: str) -> datetime:
     if convention.endswith(AS_UTC_SUFFIX):
         return moment.replace(tzinfo=None)
     return moment.astimezone(ZoneInfo(settings.DISPLAY_TIME_ZONE)).replace(tzinfo=None)
+
+
+def other_convention(convention: str) -> str:
+    """The reading a container stamp has if the model's convention is wrong: true UTC for
+    "Beijing wall time labelled UTC", and the other way round."""
+    if convention.endswith(AS_UTC_SUFFIX):
+        return "utc"
+    return f"{settings.DISPLAY_TIME_ZONE}{AS_UTC_SUFFIX}"
+
+
+def agrees(container_wall: datetime, name_wall: datetime, duration: timedelta | None) -> bool:
+    """Whether a container's stamp and a file name's (both the device's wall clock) tell the same
+    start: recorders stamp the container when a file opens or when it closes."""
+    slack = timedelta(seconds=settings.CLOCK_AGREEMENT_SECONDS)
+    return -slack <= container_wall - name_wall <= (duration or timedelta(0)) + slack
+
+
+def describe_convention(convention: str) -> str:
+    """How a container's time was read, in words."""
+    if convention == "utc":
+        return _("按协调世界时（UTC）解读")
+    if convention.endswith(AS_UTC_SUFFIX):
+        return _("按当地时间（文件标注为 UTC）解读")
+    return convention
 
 
 def device_zone(convention: str) -> ZoneInfo:

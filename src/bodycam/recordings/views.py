@@ -19,7 +19,7 @@ from bodycam.lib.errors import Refused
 from bodycam.recordings import jobs, linking
 from bodycam.recordings.models import Condition, Kind, ProcessingJob, Recording
 from bodycam.recordings.queries import FILTERS, filter_recordings
-from bodycam.recordings.review import describe_note
+from bodycam.recordings.review import describe_note, how_time_was_read
 
 
 @login_required
@@ -57,6 +57,7 @@ def recording_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         {
             "recording": recording,
             "notes": [describe_note(note) for note in recording.review_notes],
+            "convention": how_time_was_read(recording),
             "entries": custody_history(request.user, recording),
             "may_link": may_link,
             "candidates": _candidates(recording) if may_link else [],

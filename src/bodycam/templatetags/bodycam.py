@@ -6,6 +6,7 @@ from django import template
 from django.utils.translation import gettext as _
 
 from bodycam.ledger import subjects
+from bodycam.lib.words import duration_words
 
 register = template.Library()
 
@@ -16,6 +17,18 @@ def seconds(duration: timedelta | None) -> str:
     if duration is None:
         return "—"
     return _("%(value)+.1f 秒") % {"value": duration.total_seconds()}
+
+
+@register.filter
+def duration(value: timedelta | None) -> str:
+    """A length as words: "1 小时 2 分", "6 秒"."""
+    return "—" if value is None else duration_words(value.total_seconds())
+
+
+@register.filter
+def seconds_words(value: float | None) -> str:
+    """A number of seconds as words: "4 分 0 秒"."""
+    return "—" if value is None else duration_words(value)
 
 
 @register.filter

@@ -1,0 +1,50 @@
+"""The activity page's coverage: what share of the activity was recorded (R-09), where nothing
+was, and when its recordings are due (R-13)."""
+
+from datetime import timedelta
+
+import pytest
+
+from bodycam.compliance import engine
+from bodycam.compliance.coverage import activity_coverage
+from tests.compliance.scenes import close, ingest, segment
+
+pytestmark = pytest.mark.django_db
+
+
+def test_coverage_counts_recorded_time_and_names_the_gaps(tmp_path, today, officer, issued, client):
+    start = today.started_at
+    for name, offset in (("a.mp4", 0), ("b.mp4", 6), ("c.mp4", 251)):
+        ingest(segment(tmp_path, name, start + timedelta(seconds=offset), 5), officer, issued,
+               today)  # fmt: skip
+    close(today, officer, timedelta(seconds=300))
+    coverage = activity_coverage(today, list(today.recordings.all()))
+    assert coverage.span == timedelta(seconds=300)
+    assert coverage.recorded.total_seconds() == pytest.approx(15, abs=0.5)
+    assert coverage.percent == pytest.approx(5.0, abs=0.2)
+    # the 1 s split is no gap; the 240 s interruption and the 44 s left at the end are
+    assert [round(g.seconds) for g in coverage.gaps] == [240, 44]
+    engine.check_activity(today.pk)
+
+    client.force_login(officer)
+    page = client.get(f"/activities/{today.pk}/").content.decode()
+    assert "已录像比例（R-09）" in page and f"{coverage.percent}%" in page
+    assert "4 分 0 秒" in page and "44 秒" in page
+    assert "移交时限（R-13）" in page
+    assert "录像中断" in page  # the interruption finding, linked from the activity
+
+
+def test_an_activity_without_recordings_is_one_gap_and_overlapping_devices_count_once(
+    tmp_path, today, officer, issued
+):
+    close(today, officer, timedelta(seconds=60))
+    empty = activity_coverage(today, [])
+    assert empty.percent == 0 and [round(g.seconds) for g in empty.gaps] == [60]
+
+    start = today.started_at
+    first = ingest(segment(tmp_path, "x.mp4", start, 40), officer, issued, today)
+    second = ingest(segment(tmp_path, "y.mp4", start + timedelta(seconds=20), 40), officer,
+                    None, today)  # fmt: skip
+    both = activity_coverage(today, [first, second])
+    assert both.recorded.total_seconds() == pytest.approx(60, abs=0.5)  # clipped to the span
+    assert both.gaps == []
