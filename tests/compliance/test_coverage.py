@@ -5,9 +5,10 @@ from datetime import timedelta
 
 import pytest
 
-from bodycam.compliance import engine
+from bodycam.compliance import engine, handling
 from bodycam.compliance.coverage import activity_coverage
-from tests.compliance.scenes import close, ingest, segment
+from bodycam.compliance.models import Rule
+from tests.compliance.scenes import close, found, ingest, segment
 
 pytestmark = pytest.mark.django_db
 
@@ -48,3 +49,24 @@ def test_an_activity_without_recordings_is_one_gap_and_overlapping_devices_count
     both = activity_coverage(today, [first, second])
     assert both.recorded.total_seconds() == pytest.approx(60, abs=0.5)  # clipped to the span
     assert both.gaps == []
+
+
+def test_an_interruptions_page_links_to_the_exact_seconds_to_watch(
+    tmp_path, today, officer, issued, client, supervisor
+):
+    start = today.started_at
+    ingest(segment(tmp_path, "a.mp4", start, 12), officer, issued, today)
+    after = ingest(segment(tmp_path, "b.mp4", start + timedelta(seconds=100), 12), officer,
+                   issued, today)  # fmt: skip
+    close(today, officer, timedelta(seconds=112))
+    engine.check_activity(today.pk)
+    (gap,) = found(Rule.INTERRUPTION)
+    handling.explain(gap, officer, "电池没电，换电池后继续", cause="battery", spoken_at_seconds=3)
+
+    client.force_login(supervisor)
+    page = client.get(f"/compliance/{gap.pk}/").content.decode()
+    before = gap.facts["before"]
+    assert f'href="/recordings/{before}/play/?t=7"' in page  # 5 s before its end
+    assert f'href="/recordings/{after.pk}/play/?t=0"' in page
+    assert f'href="/recordings/{after.pk}/play/?t=3"' in page  # where the officer says it is
+    assert f"执法人员指出的口头说明位置：音像记录 {after.pk} 第 3 秒" in page

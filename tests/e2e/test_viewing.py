@@ -116,6 +116,13 @@ def test_request_approve_register_play_with_watermark_then_revoke(live_server, p
     page.wait_for_selector("#mark-message.good")
     assert page.locator("#timeline .mark").count() == 1
     assert "询问当事人经营情况" in page.locator("#marks").inner_text()
+    # A link to an exact second (as a finding's page gives) opens the player there.
+    page.goto(f"{url}/recordings/{recording.pk}/play/?t=4")
+    page.wait_for_function(
+        "() => { const v = document.querySelector('video.source');"
+        " return v && v.readyState >= 1 && Math.abs(v.currentTime - 4) < 0.5; }"
+    )
+    assert page.locator("#clock").inner_text() == "0:04 / 0:06"
     page.goto(f"{url}/access/grants/")  # leaving the player ends the session
     assert _view_events(recording) == ["started", "ended"]
     sign_out(page, url)

@@ -4,6 +4,7 @@ none can be reached without an active grant), and the end of a playback session.
 import mimetypes
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -136,8 +137,23 @@ def recording_play(request: AuthenticatedHttpRequest, recording: Recording, gran
             "time_zone": settings.DISPLAY_TIME_ZONE,
             "marks": recording.marks.select_related("marked_by"),
             "tags": ContentTag.choices,
+            "start_at": _start_at(request, recording),
         },
     )
+
+
+def _start_at(request: AuthenticatedHttpRequest, recording: Recording) -> int:
+    """The second `?t=` asks the player to start at (a link from a finding), within the file."""
+    text = request.GET.get("t", "").strip()
+    if not text:
+        return 0
+    length = int(recording.duration.total_seconds()) if recording.duration else 24 * 3600
+    try:
+        return parse_int(text, 0, length)
+    except Refused:
+        messages.warning(request, _("无法定位到第 %(t)s 秒（应在 0 到 %(n)s 秒之间），从头播放。")
+                         % {"t": text[:20], "n": length})  # fmt: skip
+        return 0
 
 
 @require_POST

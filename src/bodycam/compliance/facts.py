@@ -8,8 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from bodycam.compliance.models import Finding
+from bodycam.compliance.models import Finding, Rule
 from bodycam.lib.words import duration_words
+from bodycam.recordings.models import Recording
 
 LABELS = {
     "gap_seconds": gettext_lazy("中断时长"), "gap_start": gettext_lazy("中断开始"),
@@ -59,3 +60,40 @@ def readable_facts(finding: Finding) -> list[tuple[str, str, str | None]]:
         for key, value in finding.facts.items()
         if key in LABELS
     ]
+
+
+# Where in which recording to look, per rule: (label, the fact naming the recording, where).
+START, END = "start", "end"
+MOMENTS = {
+    Rule.INTERRUPTION: [(gettext_lazy("中断前的最后画面"), "before", END),
+                        (gettext_lazy("恢复录像后的开头（应有口头说明）"), "after", START)],
+    Rule.NO_SPOKEN_EXPLANATION: [(gettext_lazy("恢复录像后的开头"), "recording", START)],
+    Rule.NO_NOTIFICATION_SPEECH: [(gettext_lazy("第一段录像的开头（应有告知）"), "recording",
+                                   START)],
+    Rule.LATE_START: [(gettext_lazy("第一段录像的开头"), "first_recording", START)],
+    Rule.EARLY_STOP: [(gettext_lazy("最后一段录像的结尾"), "last_recording", END)],
+    Rule.SILENT_RECORDING: [(gettext_lazy("录像开头"), "recording", START)],
+}  # fmt: skip
+BEFORE_THE_END = 5  # seconds: a link to "the end" starts this much before it
+
+
+def moments(finding: Finding) -> list[tuple[str, str]]:
+    """(label, player link at the exact second) for what a reviewer should watch; playing
+    still needs a viewing grant (R-16)."""
+    wanted = [(label, finding.facts.get(key), where)
+              for label, key, where in MOMENTS.get(finding.rule, [])]  # fmt: skip
+    if finding.spoken_at_seconds is not None and finding.facts.get("after"):
+        wanted.append((gettext_lazy("执法人员指出的口头说明位置"), finding.facts["after"],
+                       int(finding.spoken_at_seconds)))  # fmt: skip
+    ids = {pk for _label, pk, _where in wanted if isinstance(pk, int)}
+    lengths = dict(Recording.objects.filter(pk__in=ids).values_list("pk", "duration"))
+    links = []
+    for label, pk, where in wanted:
+        if pk not in lengths:
+            continue
+        second = where if isinstance(where, int) else 0
+        if where == END and lengths[pk] is not None:
+            second = max(0, int(lengths[pk].total_seconds()) - BEFORE_THE_END)
+        text = _("%(label)s：音像记录 %(n)s 第 %(s)s 秒") % {"label": label, "n": pk, "s": second}
+        links.append((text, f"{reverse('recording-play', args=[pk])}?t={second}"))
+    return links

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from bodycam.compliance import handling, rates
-from bodycam.compliance.facts import readable_facts
+from bodycam.compliance.facts import moments, readable_facts
 from bodycam.compliance.models import DECIDED, Cause, Finding, Rule, Status
 from bodycam.compliance.queries import FILTERS, filter_findings
 from bodycam.ledger.entries import record
@@ -57,6 +57,7 @@ def finding_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         {
             "finding": finding,
             "facts": readable_facts(finding),
+            "moments": moments(finding),
             "may_explain": open_now and finding.officer_id == user.pk,
             "may_decide": open_now
             and finding.officer_id != user.pk

@@ -117,6 +117,14 @@
     media.addEventListener("loadedmetadata", function () {
       clock.textContent = time(0) + " / " + time(media.duration);
     });
+    const startAt = Number(box.dataset.startAt || 0); // ?t= from a finding: the exact second
+    if (startAt > 0) {
+      media.addEventListener("loadedmetadata", function () {
+        media.currentTime = Math.min(startAt, media.duration || startAt);
+        seek.value = String(Math.round((media.currentTime / media.duration) * 1000) || 0);
+        clock.textContent = time(media.currentTime) + " / " + time(media.duration);
+      }, { once: true });
+    }
     toggle.addEventListener("click", function () {
       if (media.paused) {
         media.play();
