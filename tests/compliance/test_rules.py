@@ -160,3 +160,23 @@ def test_re_running_changes_nothing_and_a_breach_that_ends_is_cleared(
     engine.run_all(now=later)
     (unlinked,) = found(Rule.UNLINKED, recording=recording)
     assert unlinked.status == Status.CLEARED  # kept, never deleted
+
+
+def test_that_day_is_the_beijing_day_whoever_runs_the_rules(issued, officer):
+    """R-07 in a worker (no time zone activated): an activity at 07:30 in Beijing (23:30 UTC the
+    evening before) and a check at 08:30 in Beijing (00:30 UTC) are the same day."""
+    from datetime import datetime
+
+    from bodycam.devices.models import PreUseCheck
+
+    morning = datetime(2026, 11, 20, 7, 30, tzinfo=BEIJING)
+    reading = checks.Reading(no_fault=True, battery_percent=90, free_storage_gb=Decimal(30),
+                             device_clock=timezone.now())  # fmt: skip
+    check = checks.record_check(issued, reading, officer)
+    PreUseCheck.objects.filter(pk=check.pk).update(checked_at=morning + timedelta(hours=1))
+    activity = lifecycle.open_activity("routine_inspection", [officer], morning, officer,
+                                       devices=[issued])  # fmt: skip
+    close(activity, officer, timedelta(minutes=30))
+    assert timezone.get_current_timezone_name() == "UTC"  # as in the worker
+    engine.check_activity(activity.pk)
+    assert not found(Rule.NO_PRE_USE_CHECK, activity=activity)

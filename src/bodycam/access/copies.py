@@ -12,6 +12,7 @@ from django.utils.translation import gettext_noop
 from bodycam.access.models import CopyState, ProvidedCopy, ViewingRequest
 from bodycam.ledger.entries import record
 from bodycam.ledger.models import Action
+from bodycam.lib import wallclock
 from bodycam.lib.errors import msgid
 from bodycam.lib.fonts import NO_FONT, NoChineseFont, chinese_font_path
 from bodycam.recordings import proxies
@@ -23,7 +24,7 @@ from bodycam.recordings.storage import blob_store, copy_in
 def stamp_text(grant: ViewingRequest) -> str:
     """What the copy's picture says: for whom, under which register entry, when."""
     who = " ".join(filter(None, [grant.viewer_unit, grant.viewer_name]))
-    day = timezone.localtime(grant.registered_at or timezone.now()).strftime("%Y-%m-%d")
+    day = wallclock.local(grant.registered_at).strftime("%Y-%m-%d")
     return f"仅供 {who} 使用 · 登记号 {grant.number} · {day}"
 
 

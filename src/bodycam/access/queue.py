@@ -20,6 +20,7 @@ from bodycam.activities.models import (
     ExemptionStatus,
 )
 from bodycam.compliance.models import Finding, Status
+from bodycam.lib import wallclock
 from bodycam.recordings.models import Recording
 
 
@@ -59,7 +60,7 @@ def awaiting_registration(user: Any) -> QuerySet[ViewingRequest]:
 
 
 def _end_of_today() -> datetime:
-    today = timezone.localdate()
+    today = wallclock.local_day()
     return timezone.make_aware(datetime.combine(today + timedelta(days=1), time.min))
 
 

@@ -9,6 +9,7 @@ from bodycam.access.models import RequestState, ViewingRequest
 from bodycam.accounts.models import User
 from bodycam.ledger.entries import record
 from bodycam.ledger.models import Action
+from bodycam.lib import wallclock
 from bodycam.lib.parsing import day_bound
 from bodycam.lib.pdf import table_document
 from bodycam.lib.spreadsheets import write_xlsx
@@ -43,7 +44,7 @@ def entries(user: User, params) -> QuerySet[ViewingRequest]:
 
 
 def _time(moment) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+    return wallclock.local(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
 def _what(entry: ViewingRequest) -> str:

@@ -31,6 +31,7 @@ from bodycam.accounts.models import User
 from bodycam.activities.models import EnforcementActivity
 from bodycam.ledger.entries import record
 from bodycam.ledger.models import Action
+from bodycam.lib import wallclock
 from bodycam.lib.api import NOT_FOUND
 from bodycam.lib.errors import Refused
 from bodycam.recordings.models import Recording
@@ -351,7 +352,7 @@ def _register(
         raise Refused(_("复制份数应为 0 至 20。"), code="invalid_copies")
     now = timezone.now()
     with transaction.atomic():
-        request.number = _next_number(timezone.localtime(now).year)
+        request.number = _next_number(wallclock.local(now).year)
         request.registered_by, request.registered_at = actor, now
         request.manner, request.copies, request.remarks = manner, copies, remarks.strip()
         request.starts_at, request.ends_at = now, now + timedelta(hours=request.hours)

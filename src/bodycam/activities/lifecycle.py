@@ -16,6 +16,7 @@ from bodycam.compliance import triggers
 from bodycam.devices.models import Device, DeviceStatus
 from bodycam.ledger.entries import format_time, record
 from bodycam.ledger.models import Action
+from bodycam.lib import wallclock
 from bodycam.lib.errors import Refused
 
 NO_SUCH_ACTIVITY = _("没有编号为 %(id)s 的执法活动。")
@@ -141,5 +142,5 @@ def record_return(
 def is_judged(activity: EnforcementActivity) -> bool:
     """Whether the rules apply: activities before the regulation took effect are not judged
     (R-23)."""
-    local_day = timezone.localtime(activity.started_at).date()
+    local_day = wallclock.local_day(activity.started_at)
     return local_day >= settings.REGULATION_EFFECTIVE_DATE

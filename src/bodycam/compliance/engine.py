@@ -6,7 +6,7 @@ entry); changed facts update it; a breach that no longer holds clears it; one th
 reopens it. Findings a person decided (accepted, escalated, dismissed) are left as decided.
 """
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -27,7 +27,12 @@ from bodycam.compliance.models import (
     SpeechAnalysis,
     Status,
 )
-from bodycam.compliance.rules import Breach, activity_breaches, recording_breaches
+from bodycam.compliance.rules import (
+    Breach,
+    ChecksByDay,
+    activity_breaches,
+    recording_breaches,
+)
 from bodycam.devices.models import PreUseCheck
 from bodycam.ledger.entries import record
 from bodycam.ledger.models import Action
@@ -90,26 +95,36 @@ def analyse_speech(recording: Recording) -> SpeechAnalysis | None:
 # --- loading ----------------------------------------------------------------------------------
 
 
-def _activities(ids: Iterable[int] | None = None) -> QuerySet[EnforcementActivity]:
-    rows = EnforcementActivity.objects.order_by("pk")
-    if ids is not None:
-        rows = rows.filter(pk__in=list(ids))
-    return rows
+# What the rules never read: left in the database.
+UNREAD = ("metadata", "source_path", "recorded_at_raw", "serial_raw", "badge_raw")
 
 
-def _loaded(batch: list[EnforcementActivity]) -> list[EnforcementActivity]:
-    """The batch with what the rules read, in a few queries whatever its size."""
-    if not batch:
+def _recordings() -> QuerySet[Recording]:
+    return Recording.objects.defer(*UNREAD).order_by("pk")
+
+
+def _loaded(ids: list[int]) -> list[EnforcementActivity]:
+    """These activities with what the rules read, in a few queries whatever their number."""
+    if not ids:
         return []
-    first = min(a.started_at for a in batch) - timedelta(days=1)
-    last = max(a.started_at for a in batch) + timedelta(days=1)
-    checks = PreUseCheck.objects.filter(checked_at__range=(first, last))
     return list(
-        EnforcementActivity.objects.filter(pk__in=[a.pk for a in batch])
+        EnforcementActivity.objects.filter(pk__in=ids)
         .prefetch_related(
-            "recordings", "officers", "exemptions", Prefetch("devices__checks", queryset=checks)
+            Prefetch("recordings", queryset=_recordings()), "officers", "exemptions", "devices"
         )
         .order_by("pk")
+    )
+
+
+def _checks(device_ids: set[int], moments: list[datetime]) -> ChecksByDay:
+    """The pre-use checks of these devices around these moments (a day's slack either side)."""
+    if not device_ids or not moments:
+        return ChecksByDay([])
+    window = (min(moments) - timedelta(days=1), max(moments) + timedelta(days=1))
+    return ChecksByDay(
+        PreUseCheck.objects.filter(device_id__in=device_ids, checked_at__range=window).only(
+            "device_id", "checked_at", "clock_offset", "problems"
+        )
     )
 
 
@@ -118,14 +133,15 @@ def _speech(recording_ids: list[int]) -> dict[int, SpeechAnalysis]:
     return {row.recording_id: row for row in rows}
 
 
-def _batches(rows: QuerySet, size: int = BATCH) -> Iterator[list]:
+def _batches(rows: QuerySet, size: int = BATCH, key=lambda row: row.pk) -> Iterator[list]:
+    """The rows in pk order, `size` at a time (keyset pagination: no OFFSET)."""
     last = 0
     while True:
         batch = list(rows.filter(pk__gt=last)[:size])
         if not batch:
             return
         yield batch
-        last = batch[-1].pk
+        last = key(batch[-1])
 
 
 # --- keeping findings -------------------------------------------------------------------------
@@ -135,13 +151,22 @@ def _subject(kind: str, number: int) -> dict[str, Any]:
     return {"subject_kind": kind, "subject_id": str(number)}
 
 
-def reconcile(kind: str, number: int, rules: frozenset[str], breaches: list[Breach],
+def findings_about(kind: str, numbers: list[int], rules: frozenset[str]) -> dict[int, dict]:
+    """The findings of `rules` about each subject, by (rule, key): one query for a batch."""
+    found: dict[int, dict] = {number: {} for number in numbers}
+    rows = Finding.objects.filter(
+        subject_kind=kind, subject_id__in=[str(n) for n in numbers], rule__in=rules
+    )
+    for finding in rows:
+        found[int(finding.subject_id)][(finding.rule, finding.key)] = finding
+    return found
+
+
+def reconcile(kind: str, number: int, breaches: list[Breach], existing: dict,
               now: datetime) -> Tally:  # fmt: skip
-    """Make the findings about one subject say what the rules found now."""
+    """Make the findings about one subject (`existing`, by rule and key) say what the rules
+    found now."""
     tally = Tally()
-    existing = {
-        (f.rule, f.key): f for f in Finding.objects.filter(**_subject(kind, number), rule__in=rules)
-    }
     seen = set()
     for breach in breaches:
         seen.add((breach.rule, breach.key))
@@ -188,38 +213,50 @@ def _change(finding: Finding, breach: Breach, now: datetime, status: str, event:
 
 
 @transaction.atomic
-def _check_activities(batch: list[EnforcementActivity], now: datetime) -> Tally:
+def _check_activities(ids: list[int], now: datetime, with_recordings: bool = False) -> Tally:
+    """The activity rules over the batch, and with `with_recordings` the recording rules over
+    their recordings too (the nightly run loads each recording once)."""
     tally = Tally()
-    loaded = _loaded(batch)
-    speech_by = _speech([r.pk for a in loaded for r in a.recordings.all()])
+    loaded = _loaded(ids)
+    recordings = [r for a in loaded for r in a.recordings.all()]
     for activity in loaded:
-        breaches = activity_breaches(activity, is_judged(activity), speech_by, now)
-        tally.add(reconcile("activity", activity.pk, ACTIVITY_RULES, breaches, now))
+        for recording in activity.recordings.all():
+            recording.activity = activity
+    devices = {d.pk for a in loaded for d in a.devices.all()}
+    devices |= {r.device_id for r in recordings if r.device_id}
+    moments = [a.started_at for a in loaded] + [r.recorded_at for r in recordings if r.recorded_at]
+    checks = _checks(devices, moments)
+    speech_by = _speech([r.pk for r in recordings])
+    if with_recordings:
+        tally.add(_judge_recordings(recordings, checks, speech_by, now))
+    existing = findings_about("activity", [a.pk for a in loaded], ACTIVITY_RULES)
+    for activity in loaded:
+        breaches = activity_breaches(activity, is_judged(activity), checks, speech_by, now)
+        tally.add(reconcile("activity", activity.pk, breaches, existing[activity.pk], now))
     return tally
 
 
 @transaction.atomic
 def _check_recordings(batch: list[Recording], now: datetime) -> Tally:
+    devices = {r.device_id for r in batch if r.device_id}
+    checks = _checks(devices, [r.recorded_at for r in batch if r.recorded_at is not None])
+    return _judge_recordings(batch, checks, _speech([r.pk for r in batch]), now)
+
+
+def _judge_recordings(
+    batch: list[Recording], checks: ChecksByDay, speech_by: dict[int, SpeechAnalysis],
+    now: datetime,
+) -> Tally:  # fmt: skip
     tally = Tally()
-    ids = [r.pk for r in batch]
-    speech_by = _speech(ids)
-    days = [r.recorded_at for r in batch if r.recorded_at is not None]
-    checks: dict[int, list[PreUseCheck]] = {}
-    if days:
-        window = (min(days) - timedelta(days=1), max(days) + timedelta(days=1))
-        devices = {r.device_id for r in batch if r.device_id}
-        for check in PreUseCheck.objects.filter(device_id__in=devices, checked_at__range=window):
-            checks.setdefault(check.device_id, []).append(check)
+    existing = findings_about("recording", [r.pk for r in batch], RECORDING_RULES)
     for recording in batch:
-        breaches = recording_breaches(
-            recording, checks.get(recording.device_id or 0, []), speech_by.get(recording.pk), now
-        )
-        tally.add(reconcile("recording", recording.pk, RECORDING_RULES, breaches, now))
+        breaches = recording_breaches(recording, checks, speech_by.get(recording.pk), now)
+        tally.add(reconcile("recording", recording.pk, breaches, existing[recording.pk], now))
     return tally
 
 
 def check_activity(activity_id: int, now: datetime | None = None) -> Tally:
-    return _check_activities(list(_activities([activity_id])), now or timezone.now())
+    return _check_activities([activity_id], now or timezone.now())
 
 
 def check_recording(recording_id: int, now: datetime | None = None) -> Tally:
@@ -243,8 +280,9 @@ def run_all(now: datetime | None = None, analyse: bool = True) -> Tally:
         unmeasured = Recording.objects.exclude(kind=Kind.PHOTO).filter(speech__isnull=True)
         for recording in unmeasured.iterator():
             analyse_speech(recording)
-    for batch in _batches(Recording.objects.select_related("activity").order_by("pk")):
+    activities = EnforcementActivity.objects.order_by("pk").values_list("pk", flat=True)
+    for ids in _batches(activities, key=lambda pk: pk):
+        tally.add(_check_activities(ids, moment, with_recordings=True))
+    for batch in _batches(_recordings().filter(activity__isnull=True)):
         tally.add(_check_recordings(batch, moment))
-    for batch in _batches(_activities()):
-        tally.add(_check_activities(batch, moment))
     return tally

@@ -4,11 +4,11 @@ from datetime import datetime
 from typing import Any
 
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bodycam.compliance.models import Finding, Rule
+from bodycam.lib import wallclock
 from bodycam.lib.words import duration_words
 from bodycam.recordings.models import Recording
 
@@ -45,7 +45,7 @@ def _value(key: str, value: Any) -> tuple[str, str | None]:
         return (_("是") if value else _("否")), None
     if isinstance(value, str) and len(value) >= 19 and value[4] == "-" and "T" in value:
         moment = datetime.fromisoformat(value)
-        return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S"), None
+        return wallclock.local(moment).strftime("%Y-%m-%d %H:%M:%S"), None
     if isinstance(value, list):
         return "、".join(
             f"{a}–{b}" if isinstance(a, int | float) else str(a) for a, b in value

@@ -8,12 +8,12 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bodycam.accounts.models import Unit, User
 from bodycam.activities.models import ActivityStatus, EnforcementActivity, ExemptionStatus
 from bodycam.compliance.models import Finding, Rule, Status
+from bodycam.lib import wallclock
 
 # Problems until decided otherwise: an accepted explanation or a dismissal clears the activity.
 PROBLEM = (Status.OPEN, Status.EXPLAINED, Status.ESCALATED)
@@ -38,7 +38,7 @@ class Rate:
 
 def default_period() -> tuple[date, date]:
     """This month so far, in Beijing time."""
-    today = timezone.localdate()
+    today = wallclock.local_day()
     return today.replace(day=1), today
 
 

@@ -4,17 +4,18 @@ what it needs already loaded), what breaches hold now, each with the facts that 
 Pure judgement: no writes here. engine.py turns what the rules say into findings.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from itertools import pairwise
 from typing import Any
 
 from django.conf import settings
-from django.utils import timezone
 
 from bodycam.activities.models import ActivityStatus, EnforcementActivity, ExemptionStatus
 from bodycam.compliance.models import Rule, Severity
+from bodycam.devices.models import PreUseCheck
+from bodycam.lib import wallclock
 from bodycam.recordings.models import Condition, Kind, Recording
 
 
@@ -33,8 +34,21 @@ class Breach:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+class ChecksByDay:
+    """Pre-use checks by device and Beijing day, each day's in time order (R-07)."""
+
+    def __init__(self, checks: Iterable[PreUseCheck]) -> None:
+        self._by: dict[tuple[int, date], list[PreUseCheck]] = {}
+        for check in sorted(checks, key=lambda c: c.checked_at):
+            day = wallclock.local_day(check.checked_at)
+            self._by.setdefault((check.device_id, day), []).append(check)
+
+    def on(self, device_id: int | None, day: date) -> list[PreUseCheck]:
+        return self._by.get((device_id or 0, day), [])
+
+
 def _iso(moment: datetime | None) -> str | None:
-    return timezone.localtime(moment).isoformat(timespec="seconds") if moment else None
+    return wallclock.local(moment).isoformat(timespec="seconds") if moment else None
 
 
 def _end(recording: Recording) -> datetime | None:
@@ -130,15 +144,11 @@ def late_start_and_early_stop(activity: EnforcementActivity) -> Iterator[Breach]
         )  # fmt: skip
 
 
-def no_pre_use_check(activity: EnforcementActivity) -> Iterator[Breach]:
+def no_pre_use_check(activity: EnforcementActivity, checks: ChecksByDay) -> Iterator[Breach]:
     """R-07: every device used was checked, and passed, on the day of the activity."""
-    day = timezone.localtime(activity.started_at).date()
+    day = wallclock.local_day(activity.started_at)
     for device in activity.devices.all():
-        passed = [
-            c for c in device.checks.all()
-            if timezone.localtime(c.checked_at).date() == day and c.passed
-        ]  # fmt: skip
-        if passed:
+        if any(check.passed for check in checks.on(device.pk, day)):
             continue
         yield Breach(
             Rule.NO_PRE_USE_CHECK, f"activity:{activity.pk}:device:{device.pk}", Severity.MEDIUM,
@@ -190,16 +200,20 @@ def speech_at_starts(
 
 
 def activity_breaches(
-    activity: EnforcementActivity, judged: bool, speech: dict[int, Any], now: datetime
+    activity: EnforcementActivity,
+    judged: bool,
+    checks: ChecksByDay,
+    speech: dict[int, Any],
+    now: datetime,
 ) -> list[Breach]:
-    """Every activity rule, for an activity whose recordings, devices (with their checks),
-    officers and exemptions are loaded."""
+    """Every activity rule, for an activity whose recordings, devices, officers and exemptions
+    are loaded."""
     gaps = list(interruptions(activity))
     return [
         *missing_recording(activity, judged),
         *gaps,
         *late_start_and_early_stop(activity),
-        *no_pre_use_check(activity),
+        *no_pre_use_check(activity, checks),
         *exemption_pending(activity, now),
         *speech_at_starts(activity, gaps, speech),
     ]
@@ -222,16 +236,15 @@ def late_upload(recording: Recording) -> Iterator[Breach]:
     )  # fmt: skip
 
 
-def clock(recording: Recording, checks: list[Any]) -> Iterator[Breach]:
+def clock(recording: Recording, checks: ChecksByDay) -> Iterator[Breach]:
     """R-07: the recorder's clock was off: by its pre-use check that day, or evidently (the
     file says it was recorded after it was ingested, or long before its activity began, or its
     container and its file name disagree under either reading of the container's stamp)."""
     threshold = settings.CHECK_MAX_CLOCK_OFFSET_SECONDS
     facts: dict[str, Any] = {}
     if recording.recorded_at is not None:
-        day = timezone.localtime(recording.recorded_at).date()
-        that_day = sorted((c for c in checks if timezone.localtime(c.checked_at).date() == day),
-                          key=lambda c: c.checked_at)  # fmt: skip
+        day = wallclock.local_day(recording.recorded_at)
+        that_day = checks.on(recording.device_id, day)
         if that_day and abs(that_day[-1].clock_offset.total_seconds()) > threshold:
             facts["offset_seconds"] = round(that_day[-1].clock_offset.total_seconds(), 1)
         if recording.recorded_at > recording.ingested_at + timedelta(seconds=threshold):
@@ -296,7 +309,7 @@ def silent_recording(recording: Recording, analysis: Any) -> Iterator[Breach]:
 
 
 def recording_breaches(
-    recording: Recording, checks: list[Any], analysis: Any, now: datetime
+    recording: Recording, checks: ChecksByDay, analysis: Any, now: datetime
 ) -> list[Breach]:
     """Every recording rule, for a recording with its activity loaded."""
     return [

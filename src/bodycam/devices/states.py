@@ -19,6 +19,7 @@ from bodycam.accounts.models import User
 from bodycam.devices.models import Device, DeviceEvent, DeviceStatus
 from bodycam.ledger.entries import record
 from bodycam.ledger.models import Action
+from bodycam.lib import wallclock
 from bodycam.lib.errors import Refused
 
 S = DeviceStatus
@@ -101,7 +102,7 @@ def correct_device(device: Device, reason: str, actor: User | None, **changes) -
     if unknown:
         raise Refused(_("这些信息不能这样更正：%(fields)s。"), fields="、".join(sorted(unknown)))
     bought = changes.get("purchase_date")
-    if isinstance(bought, date) and bought > timezone.localdate():
+    if isinstance(bought, date) and bought > wallclock.local_day():
         raise Refused(_("购置日期 %(day)s 晚于今天，请检查。"), code="date_in_future",
                       day=bought.isoformat())  # fmt: skip
     device = locked(device)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bodycam.accounts import tokens
 from bodycam.accounts.models import ApiToken, User
+from bodycam.lib import wallclock
 from bodycam.lib.errors import Refused, bilingual
 
 NO_USER = _("没有名为 %(name)s 的有效用户。")
@@ -56,7 +57,7 @@ class Command(BaseCommand):
             rows = rows.filter(user=_user(username, active_only=False))
         found = [
             {"prefix": t.prefix, "user": t.user.username, "name": t.name,
-             "expires_at": timezone.localtime(t.expires_at).isoformat(), "status": _state(t)}
+             "expires_at": wallclock.local(t.expires_at).isoformat(), "status": _state(t)}
             for t in rows
         ]  # fmt: skip
         if as_json:
