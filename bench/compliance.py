@@ -171,9 +171,11 @@ def nightly(activities: int, per_activity: int) -> None:
         tally = engine.run_all(now=now, analyse=False)
         took = time.perf_counter() - began
         per_thousand = took / (activities / 1000)
-        print(f"  {label}: {took:.2f} s = {per_thousand:.3f} s per 1,000 activities "
-              f"(target < 1 s); one SELECT of the same rows {select:.3f} s; "
-              f"ratio {took / select:.1f}; found {tally.found}, unchanged {tally.unchanged}")
+        print(
+            f"  {label}: {took:.2f} s = {per_thousand:.3f} s per 1,000 activities "
+            f"(target < 1 s); one SELECT of the same rows {select:.3f} s; "
+            f"ratio {took / select:.1f}; found {tally.found}, unchanged {tally.unchanged}"
+        )
     print(f"  findings kept: {Finding.objects.count():,}")
 
 
