@@ -19,10 +19,11 @@ def test_due_jobs_are_queued_once_per_interval_and_run():
         "bodycam.ledger.tasks.fixity_check",
         "bodycam.uploads.tasks.sweep_expired_uploads",
         "bodycam.compliance.tasks.nightly",
+        "bodycam.retention.tasks.daily",
     ]
     assert schedule.enqueue_due() == []  # not due again yet
     call_command("worker", until_idle=True, verbosity=0)
-    assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 4
+    assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 5
     assert SignedHead.objects.get().tree_size >= 1
     check = LedgerEntry.objects.get(action=Action.VERIFICATION)
     assert check.payload["ok"] is True and check.payload["trigger"] == "fixity task"

@@ -38,6 +38,8 @@ NAVIGATION: list[NavItem] = [
     ),
     NavItem(_("查阅申请"), "viewing-requests"),
     NavItem(_("查阅登记簿"), "viewing-register", "access.view_viewingrequest"),
+    NavItem(_("案卷"), "cases", "evidence.view_case"),
+    NavItem(_("销毁清单"), "disposal-batches", "retention.view_disposalbatch"),
     NavItem(_("监管链日志"), "ledger", "ledger.view_all_entries"),
     NavItem(_("人员名录"), "people", "accounts.view_user"),
     NavItem(_("用户管理"), "admin:accounts_user_changelist", "accounts.change_user"),

@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 def periodic_jobs() -> list[tuple[Task[..., Any], timedelta]]:
     from bodycam.compliance.tasks import nightly
     from bodycam.ledger.tasks import fixity_check, sign_tree_head
+    from bodycam.retention.tasks import daily as retention_daily
     from bodycam.uploads.tasks import sweep_expired_uploads
 
     return [
@@ -25,6 +26,7 @@ def periodic_jobs() -> list[tuple[Task[..., Any], timedelta]]:
         (fixity_check, timedelta(seconds=settings.FIXITY_INTERVAL)),
         (sweep_expired_uploads, timedelta(hours=1)),
         (nightly, timedelta(seconds=settings.COMPLIANCE_INTERVAL)),
+        (retention_daily, timedelta(days=1)),
     ]
 
 

@@ -15,6 +15,7 @@ from bodycam.lib.config import (
     env_int,
     env_list,
     env_path,
+    env_periods,
     env_secret,
     env_str,
     refuse,
@@ -62,6 +63,8 @@ INSTALLED_APPS = [
     "bodycam.uploads",
     "bodycam.access",
     "bodycam.compliance",
+    "bodycam.evidence",
+    "bodycam.retention",
 ]
 
 MIDDLEWARE = [
@@ -247,6 +250,19 @@ if BLOB_BACKEND == "s3" and S3_ENDPOINT_URL:
     ).replace("img-src 'self'", f"img-src 'self' {_store}")
 # Originals are kept at least this long (R-14: one year); Object Lock enforces it on S3.
 MINIMUM_RETENTION_DAYS = env_int("BODYCAM_MINIMUM_RETENTION_DAYS", 366, minimum=366)
+# a case file's retention periods as the records office chooses them ("永久" keeps forever);
+# evidence is kept as long as every case file it belongs to.
+CASE_RETENTION_PERIODS = env_periods(
+    "BODYCAM_CASE_RETENTION_PERIODS", "永久=permanent,30 年=30,10 年=10,5 年=5,3 年=3"
+)
+# Retention classes by activity type or content tag (R-10 marks): police practice keeps for ever
+# what shows obstruction of enforcement, a major emergency or a mass incident.
+RETENTION_CLASSES = env_periods(
+    "BODYCAM_RETENTION_CLASSES",
+    "obstruction=permanent,major_emergency=permanent,mass_incident=permanent",
+)
+# What "for ever" means to an object store's lock (it takes a date): renewed before it runs out.
+PERMANENT_LOCK_YEARS = env_int("BODYCAM_PERMANENT_LOCK_YEARS", 100, minimum=10)
 
 # Pre-use check thresholds: a check below them makes the device "not ready".
 CHECK_MIN_BATTERY_PERCENT = env_int("BODYCAM_CHECK_MIN_BATTERY_PERCENT", 50, minimum=0)

@@ -14,9 +14,11 @@ from bodycam.activities import views as activity_views
 from bodycam.compliance import views as compliance_views
 from bodycam.devices import transfer as device_transfer
 from bodycam.devices import views as device_views
+from bodycam.evidence import views as evidence_views
 from bodycam.ledger import views as ledger_views
 from bodycam.lib import parsing  # noqa: F401  registers the <id:…> converter
 from bodycam.recordings import views as recording_views
+from bodycam.retention import views as retention_views
 from bodycam.schema import SchemaView
 from bodycam.uploads import views_page as upload_views
 
@@ -103,6 +105,19 @@ urlpatterns = [
     path("compliance/", compliance_views.finding_list, name="findings"),
     path("compliance/thresholds/", compliance_views.thresholds, name="compliance-thresholds"),
     path("compliance/rates/", compliance_views.compliance_rates, name="compliance-rates"),
+    path("cases/", evidence_views.case_list, name="cases"),
+    path("cases/<id:pk>/", evidence_views.case_detail, name="case"),
+    path("cases/<id:pk>/change/", evidence_views.case_change, name="case-change"),
+    path("cases/<id:pk>/mark/", evidence_views.case_mark, name="case-mark"),
+    path("recordings/<id:pk>/hold/", retention_views.recording_hold, name="recording-hold"),
+    path("retention/holds/<id:pk>/release/", retention_views.hold_release, name="hold-release"),
+    path("retention/", retention_views.batch_list, name="disposal-batches"),
+    path("retention/batches/<id:pk>/", retention_views.batch_detail, name="disposal-batch"),
+    path(
+        "retention/batches/<id:pk>/decide/",
+        retention_views.batch_decide,
+        name="disposal-batch-decide",
+    ),
     path("compliance/<id:pk>/", compliance_views.finding_detail, name="finding"),
     path("compliance/<id:pk>/explain/", compliance_views.finding_explain, name="finding-explain"),
     path("compliance/<id:pk>/decide/", compliance_views.finding_decide, name="finding-decide"),

@@ -292,9 +292,9 @@ def test_the_player_starts_at_the_second_a_link_asks_for_and_explains_a_bad_one(
     grant(officer, [recording], head, custodian)
     client.force_login(officer)
     play = reverse("recording-play", args=[recording.pk])
-    assert 'data-start-at="2"' in client.get(f"{play}?t=2").content.decode()
+    assert 'data-start-at="2"' in client.get(f"{play}?at=2").content.decode()
     for bad in ("abc", "-1", "9999"):
-        response = client.get(f"{play}?t={bad}")
+        response = client.get(f"{play}?at={bad}")
         page = response.content.decode()
         assert response.status_code == 200 and 'data-start-at="0"' in page
         assert f"无法定位到第 {bad} 秒（应在 0 到 3 秒之间），从头播放。" in page

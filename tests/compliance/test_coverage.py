@@ -66,7 +66,7 @@ def test_an_interruptions_page_links_to_the_exact_seconds_to_watch(
     client.force_login(supervisor)
     page = client.get(f"/compliance/{gap.pk}/").content.decode()
     before = gap.facts["before"]
-    assert f'href="/recordings/{before}/play/?t=7"' in page  # 5 s before its end
-    assert f'href="/recordings/{after.pk}/play/?t=0"' in page
-    assert f'href="/recordings/{after.pk}/play/?t=3"' in page  # where the officer says it is
+    assert f'href="/recordings/{before}/play/?at=7"' in page  # 5 s before its end
+    assert f'href="/recordings/{after.pk}/play/?at=0"' in page
+    assert f'href="/recordings/{after.pk}/play/?at=3"' in page  # where the officer says it is
     assert f"执法人员指出的口头说明位置：音像记录 {after.pk} 第 3 秒" in page

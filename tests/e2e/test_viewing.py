@@ -117,7 +117,7 @@ def test_request_approve_register_play_with_watermark_then_revoke(live_server, p
     assert page.locator("#timeline .mark").count() == 1
     assert "询问当事人经营情况" in page.locator("#marks").inner_text()
     # A link to an exact second (as a finding's page gives) opens the player there.
-    page.goto(f"{url}/recordings/{recording.pk}/play/?t=4")
+    page.goto(f"{url}/recordings/{recording.pk}/play/?at=4")
     page.wait_for_function(
         "() => { const v = document.querySelector('video.source');"
         " return v && v.readyState >= 1 && Math.abs(v.currentTime - 4) < 0.5; }"

@@ -120,6 +120,9 @@ def authorise(user: User, recording: Recording, kind: str, token: str | None) ->
 ContentView = Callable[[AuthenticatedHttpRequest, Recording, ViewingRequest], HttpResponse]
 
 
+DISPOSED = _("这条音像记录保存期限届满，已按规定经批准销毁，内容不再存在（R-14）。")
+
+
 def content_endpoint(kind: str) -> Callable[[ContentView], Callable[..., HttpResponse]]:
     """Make a view of `kind` ("proxy", "original", …; "play" for the player page, which needs
     the grant but no signed URL) that runs only for a caller with an active grant."""
@@ -138,6 +141,8 @@ def content_endpoint(kind: str) -> Callable[[ContentView], Callable[..., HttpRes
             try:
                 if recording is None:  # or its existence is secret to this user (R-19)
                     raise Refused(NOT_FOUND, code="not_found", http_status=404)
+                if recording.disposed_at is not None:
+                    raise Refused(DISPOSED, code="disposed", http_status=410)
                 grant = authorise(user, recording, kind, request.GET.get("t"))
             except Refused as refusal:
                 if number is not None:

@@ -143,8 +143,8 @@ def recording_play(request: AuthenticatedHttpRequest, recording: Recording, gran
 
 
 def _start_at(request: AuthenticatedHttpRequest, recording: Recording) -> int:
-    """The second `?t=` asks the player to start at (a link from a finding), within the file."""
-    text = request.GET.get("t", "").strip()
+    """The second `?at=` asks the player to start at (a link from a finding), within the file."""
+    text = request.GET.get("at", "").strip()
     if not text:
         return 0
     length = int(recording.duration.total_seconds()) if recording.duration else 24 * 3600

@@ -83,6 +83,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         "access.file_outside_request",  # for 公安, 检察院, 法院 … with their letter
         "access.take_copies",
         "compliance.view_finding",  # unlinked and damaged recordings are theirs to resolve
+        "evidence.view_case",
+        "evidence.add_case",
+        "evidence.change_case",  # case files and the evidence in them
+        "retention.view_hold",
+        "retention.add_hold",
+        "retention.view_disposalbatch",
+        "retention.approve_disposalbatch",  # one of the two approvals of a disposal
     },
     Role.HEAD: _OVERSEE
     | {
@@ -92,9 +99,21 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         "recordings.change_secrecy",
         "compliance.view_finding",
         "compliance.decide_finding",
+        "evidence.view_case",
+        "retention.view_hold",
+        "retention.add_hold",
+        "retention.view_disposalbatch",
+        "retention.approve_disposalbatch",  # the other approval of a disposal
     },
     Role.SUPERVISOR: _OVERSEE
-    | {"access.take_copies", "compliance.view_finding", "compliance.decide_finding"},
+    | {
+        "access.take_copies",
+        "compliance.view_finding",
+        "compliance.decide_finding",
+        "evidence.view_case",
+        "retention.view_hold",
+        "retention.add_hold",  # a spot check in progress holds what it samples
+    },
     Role.OVERSIGHT: frozenset(
         {"accounts.view_user", "accounts.view_unit", "activities.review_exemption"}
     ),
@@ -104,6 +123,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         "ledger.verify",
         "access.view_viewingrequest",
         "compliance.view_finding",
+        "evidence.view_case",
+        "retention.view_hold",
+        "retention.view_disposalbatch",
     },
     # Approves viewing of recordings above the ordinary secrecy level (R-19; the access app).
     Role.SECRECY_OFFICER: frozenset(

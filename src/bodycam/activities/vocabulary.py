@@ -43,3 +43,7 @@ class ContentTag(models.TextChoices):
     OTHER = "other", _("其他")
     WORDS_AND_ACTS = "words_and_acts", _("当事人言行")
     PHYSICAL_EVIDENCE = "physical_evidence", _("现场物证及痕迹")
+    # Incidents whose recordings are kept for ever (R-14; settings.RETENTION_CLASSES).
+    OBSTRUCTION = "obstruction", _("阻碍执法、妨害公务")
+    MAJOR_EMERGENCY = "major_emergency", _("重大突发事件")
+    MASS_INCIDENT = "mass_incident", _("群体性事件")

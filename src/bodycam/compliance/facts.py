@@ -95,5 +95,5 @@ def moments(finding: Finding) -> list[tuple[str, str]]:
         if where == END and lengths[pk] is not None:
             second = max(0, int(lengths[pk].total_seconds()) - BEFORE_THE_END)
         text = _("%(label)s：音像记录 %(n)s 第 %(s)s 秒") % {"label": label, "n": pk, "s": second}
-        links.append((text, f"{reverse('recording-play', args=[pk])}?t={second}"))
+        links.append((text, f"{reverse('recording-play', args=[pk])}?at={second}"))
     return links

@@ -54,6 +54,10 @@ KINDS: dict[str, SubjectKind] = {
     "finding": SubjectKind(
         "compliance.Finding", "finding", "bodycam.compliance.models.FindingEvent"
     ),
+    "case": SubjectKind("evidence.Case", "case", "bodycam.evidence.models.CaseEvent"),
+    "disposalbatch": SubjectKind(
+        "retention.DisposalBatch", "disposal-batch", "bodycam.retention.models.RetentionEvent"
+    ),
     "user": SubjectKind(
         "accounts.User", None, "bodycam.accounts.models.AccountChange", event_key="change"
     ),

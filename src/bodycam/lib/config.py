@@ -95,3 +95,27 @@ def env_date(name: str, default: date) -> date:
         return date.fromisoformat(value)
     except ValueError:
         raise refuse(name, value, "日期（YYYY-MM-DD）", "a date (YYYY-MM-DD)") from None
+
+
+PERMANENT_WORDS = ("permanent", "永久")
+
+
+def env_periods(name: str, default: str) -> dict[str, int | None]:
+    """Retention periods "name=years,…" (years a whole number of at least 1, or "permanent" /
+    "永久" for None): the bureau's list, never below one year whatever an entry is called."""
+    value = _raw(name) or default
+    periods: dict[str, int | None] = {}
+    for item in (part.strip() for part in value.split(",")):
+        label, equals, years = item.partition("=")
+        years = years.strip()
+        if not item or not equals or not label.strip():
+            raise refuse(name, value, "“名称=年数”或“名称=永久”，以逗号分隔",
+                         '"name=years" or "name=permanent", comma-separated')  # fmt: skip
+        if years.lower() in PERMANENT_WORDS:
+            periods[label.strip()] = None
+            continue
+        if not years.isdigit() or int(years) < 1:
+            raise refuse(name, value, f"不少于 1 年的整数年数（“{label.strip()}”为 {years!r}）",
+                         f"whole years of at least 1 ({label.strip()!r} is {years!r})")  # fmt: skip
+        periods[label.strip()] = int(years)
+    return periods

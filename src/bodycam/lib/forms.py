@@ -7,3 +7,11 @@ class Form(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+
+    def readable_errors(self) -> list[str]:
+        """Every error as "field: what is wrong", for a page that shows them as messages."""
+        problems = []
+        for name, errors in self.errors.items():
+            label = self.fields[name].label if name in self.fields else ""
+            problems += [f"{label}：{error}" if label else str(error) for error in errors]
+        return problems

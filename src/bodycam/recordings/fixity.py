@@ -30,7 +30,7 @@ SHARDS = "0123456789abcdef"  # one periodic run looks for orphans under one of t
 
 def _due(all_of_them: bool) -> Iterator[tuple[int, str, int]]:
     """(id, sha256, size) of the originals to check now, never-verified first."""
-    rows = Recording.objects.values_list("pk", "sha256", "size")
+    rows = Recording.objects.filter(disposed_at__isnull=True).values_list("pk", "sha256", "size")
     budget = None if all_of_them else settings.FIXITY_BYTES_PER_RUN
     taken = 0
     started = timezone.now()  # what this run verifies is not due again within it
@@ -113,7 +113,7 @@ def find_orphans(store, prefix: str) -> list[str]:
 def progress() -> dict:
     """How far the current cycle has come, for the ledger page."""
     cycle = timedelta(days=settings.FIXITY_CYCLE_DAYS)
-    recordings = Recording.objects.all()
+    recordings = Recording.objects.filter(disposed_at__isnull=True)  # disposed ones hold no bytes
     total = recordings.count()
     recent = recordings.filter(verified_at__gte=timezone.now() - cycle)
     stored = recordings.aggregate(bytes=Sum("size"))["bytes"] or 0

@@ -137,10 +137,14 @@ def _store(
         return _duplicate(path, kind, existing, given)
     name = read_name(path.name)
     facts = resolve(given, name, info)
-    retain = timedelta(days=settings.MINIMUM_RETENTION_DAYS)
-    commit((facts.recorded_at or timezone.now()) + retain)
+    retain_until = (facts.recorded_at or timezone.now()) + timedelta(
+        days=settings.MINIMUM_RETENTION_DAYS
+    )  # R-14: a year at least; evidence, classes and cases extend it (retention.periods)
+    commit(retain_until)
     try:
-        recording = _register(path, kind, sha256, copied, info, name, facts, given, store)
+        recording = _register(
+            path, kind, sha256, copied, info, name, facts, given, store, retain_until
+        )
     except IntegrityError:
         winner = Recording.objects.filter(sha256=sha256).first()
         if winner is None:
@@ -169,7 +173,7 @@ def _no_op() -> None:
 
 
 @transaction.atomic
-def _register(path, kind, sha256, size, info, name, facts, given, store) -> Recording:
+def _register(path, kind, sha256, size, info, name, facts, given, store, retain_until) -> Recording:
     """The row, its ledger entries and its follow-up job: all or nothing."""
     recording = Recording.objects.create(
         sha256=sha256,
@@ -202,6 +206,8 @@ def _register(path, kind, sha256, size, info, name, facts, given, store) -> Reco
         metadata={"tags": info.tags, "frame_rate": info.frame_rate},
         ingested_at=timezone.now(),
         ingested_by=given.actor,
+        retain_until=retain_until,
+        locked_until=retain_until if store.name == "s3" else None,
     )
     record(
         Action.INGEST,

@@ -74,6 +74,16 @@ def apply_link(recording: Recording, activity: EnforcementActivity | None, actor
         after=activity.pk if activity else None,
         how=how,
     )
+    if settings.RETENTION_CLASSES.keys() & {activity.type if activity else "", *_types(before)}:
+        from bodycam.retention import periods  # retention builds on recordings, not the reverse
+
+        periods.refresh(recording, actor, reason="link_change")
+
+
+def _types(activity_id: int | None) -> set[str]:
+    if activity_id is None:
+        return set()
+    return set(EnforcementActivity.objects.filter(pk=activity_id).values_list("type", flat=True))
 
 
 @transaction.atomic

@@ -1,6 +1,7 @@
 """Marking what a recording shows (标注, R-10) while watching it: only under an active grant
 (the mark is made looking at the content), each mark a ledger entry."""
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -44,4 +45,8 @@ def mark_content(
     )  # fmt: skip
     record(Action.TAG_CHANGE, recording, actor, event="marked", mark=mark.pk, tag=tag,
            start_ms=start_ms, end_ms=end_ms, note=mark.note, grant=grant.pk)  # fmt: skip
+    if tag in settings.RETENTION_CLASSES:  # e.g. obstruction of enforcement: kept for ever
+        from bodycam.retention import periods  # retention builds on recordings, not the reverse
+
+        periods.refresh(recording, actor, reason=f"tag:{tag}")
     return mark

@@ -121,6 +121,12 @@ class Recording(models.Model):
         _("密级"), choices=SecrecyLevel.choices, default=SecrecyLevel.ORDINARY
     )
 
+    # kept at least until then (None: for ever, e.g. evidence in a permanent case file);
+    # the store's lock as last set; the moment it was disposed of (the row stays, a tombstone).
+    retain_until = models.DateTimeField(_("保存至"), null=True, blank=True, db_index=True)
+    locked_until = models.DateTimeField(_("存储锁定至"), null=True, blank=True)
+    disposed_at = models.DateTimeField(_("销毁时间"), null=True, blank=True)
+
     # Fixity: when the original was last re-hashed, and what was wrong then ("" if nothing).
     verified_at = models.DateTimeField(_("最近核验时间"), null=True, blank=True)
     fixity_problem = models.CharField(_("核验发现的问题"), max_length=300, blank=True)

@@ -326,6 +326,15 @@ class LocalBlobStore:
         except FileNotFoundError:
             raise missing(sha256) from None
 
+    def dispose(self, sha256: str) -> bool:
+        """Remove a blob whose recording was disposed of by two approvals (retention.disposal,
+        R-14; the only caller). False if it was already gone."""
+        try:
+            self.path(sha256).unlink()
+        except FileNotFoundError:
+            return False
+        return True
+
     def sweep(self) -> int:
         """Remove staging files of crashed writers; returns how many."""
         return sweep_staging(self.staging_dir)

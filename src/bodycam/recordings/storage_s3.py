@@ -332,6 +332,20 @@ class S3BlobStore:
             raise missing(sha256)
         return int(head["ContentLength"])
 
+    def extend_lock(self, sha256: str, until: datetime) -> datetime:
+        """Extend the blob's COMPLIANCE lock to `until` (R-14); a lock already longer is kept,
+        since a lock is never shortened. The retain-until date in force is returned."""
+        key = object_key(sha256)
+        head = self._head(key)
+        if head is None:
+            raise missing(sha256)
+        current = head.get("ObjectLockRetainUntilDate")
+        if current is not None and current >= until:
+            return current
+        until = until.astimezone(UTC).replace(microsecond=0) + timedelta(seconds=1)
+        self._ensure_locked(key, head, until)
+        return until
+
     def retention(self, sha256: str) -> tuple[str | None, datetime | None]:
         """(lock mode, retain-until) of the blob's current version."""
         head = self._head(object_key(sha256))
@@ -359,6 +373,18 @@ class S3BlobStore:
         return (datetime.now(UTC) - head["LastModified"]).total_seconds()
 
     # -- housekeeping -------------------------------------------------------------------------
+
+    def dispose(self, sha256: str) -> bool:
+        """Delete every version of a blob whose recording was disposed of by two approvals
+        (retention.disposal, R-14; the only caller). A version still locked is refused by the
+        store (AccessDenied): that error is raised, and nothing of the blob is lost."""
+        key = object_key(sha256)
+        listed = self.client.list_object_versions(Bucket=self.bucket, Prefix=key)
+        versions = [v for v in listed.get("Versions", []) + listed.get("DeleteMarkers", [])
+                    if v["Key"] == key]  # fmt: skip
+        for version in versions:
+            self.client.delete_object(Bucket=self.bucket, Key=key, VersionId=version["VersionId"])
+        return bool(versions)
 
     def sweep(self) -> int:
         """Remove local staging leftovers and abort multipart uploads idle for 24 h."""

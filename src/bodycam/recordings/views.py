@@ -20,6 +20,7 @@ from bodycam.recordings import jobs, linking
 from bodycam.recordings.models import Condition, Kind, ProcessingJob, Recording
 from bodycam.recordings.queries import FILTERS, filter_recordings
 from bodycam.recordings.review import describe_note, how_time_was_read
+from bodycam.retention.views import retention_panel
 
 
 @login_required
@@ -64,6 +65,7 @@ def recording_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             **_job(recording),
             "derived": recording.derived.order_by("kind"),
             **viewing_panel(request.user, recording),
+            **retention_panel(request.user, recording),
         },
     )
 

@@ -117,7 +117,7 @@
     media.addEventListener("loadedmetadata", function () {
       clock.textContent = time(0) + " / " + time(media.duration);
     });
-    const startAt = Number(box.dataset.startAt || 0); // ?t= from a finding: the exact second
+    const startAt = Number(box.dataset.startAt || 0); // ?at= from a finding: the exact second
     if (startAt > 0) {
       media.addEventListener("loadedmetadata", function () {
         media.currentTime = Math.min(startAt, media.duration || startAt);
