@@ -21,8 +21,14 @@ def test_evidence_extends_the_objects_lock_and_never_shortens_it(
     recording = ingested(media.make_mp4(tmp_path / "a.mp4", 2, creation_time=None), officer)
     assert recording.storage == "s3" and recording.locked_until is not None
     _, first = s3_store.retention(recording.sha256)
-    case = cases.open_case("案-S3", records_clerk, title="证据", retention="10 年",
-                           opened_on=date(2026, 1, 5), closed_on=date(2026, 6, 30))
+    case = cases.open_case(
+        "案-S3",
+        records_clerk,
+        title="证据",
+        retention="10 年",
+        opened_on=date(2026, 1, 5),
+        closed_on=date(2026, 6, 30),
+    )
     with django_capture_on_commit_callbacks(execute=True):
         cases.mark_evidence(case, [recording], records_clerk, "证明违法事实")
     _, extended = s3_store.retention(recording.sha256)
