@@ -8,13 +8,14 @@ reopens it. Findings a person decided (accepted, escalated, dismissed) are left 
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from bodycam.accounts.models import User
 from bodycam.activities.lifecycle import is_judged
 from bodycam.activities.models import EnforcementActivity
 from bodycam.compliance import speech
@@ -33,9 +34,10 @@ from bodycam.compliance.rules import (
     activity_breaches,
     recording_breaches,
 )
-from bodycam.devices.models import PreUseCheck
+from bodycam.devices.models import Device, PreUseCheck
 from bodycam.ledger.entries import record
 from bodycam.ledger.models import Action
+from bodycam.lib import wallclock
 from bodycam.recordings.models import Kind, Recording
 from bodycam.recordings.processing import local_original
 
@@ -110,26 +112,40 @@ def _loaded(ids: list[int]) -> list[EnforcementActivity]:
     return list(
         EnforcementActivity.objects.filter(pk__in=ids)
         .prefetch_related(
-            Prefetch("recordings", queryset=_recordings()), "officers", "exemptions", "devices"
+            Prefetch("recordings", queryset=_recordings()),
+            Prefetch("officers", queryset=User.objects.only("id")),
+            Prefetch("devices", queryset=Device.objects.only("id", "serial")),
+            "exemptions",
         )
         .order_by("pk")
     )
 
 
 def _checks(device_ids: set[int], moments: list[datetime]) -> ChecksByDay:
-    """The pre-use checks of these devices around these moments (a day's slack either side)."""
+    """The pre-use checks of these devices on the Beijing days of these moments (one range per
+    run of consecutive days: a recording whose clock says 2001 does not load 25 years)."""
     if not device_ids or not moments:
         return ChecksByDay([])
-    window = (min(moments) - timedelta(days=1), max(moments) + timedelta(days=1))
-    return ChecksByDay(
-        PreUseCheck.objects.filter(device_id__in=device_ids, checked_at__range=window).only(
-            "device_id", "checked_at", "clock_offset", "problems"
-        )
-    )
+    days = sorted({wallclock.local_day(moment) for moment in moments})
+    runs: list[list[date]] = []
+    for day in days:
+        if runs and (day - runs[-1][1]).days <= 1:
+            runs[-1][1] = day
+        else:
+            runs.append([day, day])
+    zone = wallclock.zone()
+    ranges = Q()
+    for first, last in runs:
+        ranges |= Q(checked_at__range=(datetime.combine(first, time.min, tzinfo=zone),
+                                       datetime.combine(last, time.max, tzinfo=zone)))  # fmt: skip
+    rows = PreUseCheck.objects.filter(ranges, device_id__in=device_ids)
+    return ChecksByDay(rows.only("device_id", "checked_at", "clock_offset", "problems"))
 
 
 def _speech(recording_ids: list[int]) -> dict[int, SpeechAnalysis]:
-    rows = SpeechAnalysis.objects.filter(recording_id__in=recording_ids)
+    rows = SpeechAnalysis.objects.filter(recording_id__in=recording_ids).only(
+        "recording_id", "has_audio", "spans", "analysed_seconds"
+    )
     return {row.recording_id: row for row in rows}
 
 
