@@ -64,7 +64,7 @@ def readable_facts(finding: Finding) -> list[tuple[str, str, str | None]]:
 
 # Where in which recording to look, per rule: (label, the fact naming the recording, where).
 START, END = "start", "end"
-MOMENTS = {
+MOMENTS: dict[str, list[tuple[Any, str, str]]] = {
     Rule.INTERRUPTION: [(gettext_lazy("中断前的最后画面"), "before", END),
                         (gettext_lazy("恢复录像后的开头（应有口头说明）"), "after", START)],
     Rule.NO_SPOKEN_EXPLANATION: [(gettext_lazy("恢复录像后的开头"), "recording", START)],
@@ -80,7 +80,7 @@ BEFORE_THE_END = 5  # seconds: a link to "the end" starts this much before it
 def moments(finding: Finding) -> list[tuple[str, str]]:
     """(label, player link at the exact second) for what a reviewer should watch; playing
     still needs a viewing grant (R-16)."""
-    wanted = [(label, finding.facts.get(key), where)
+    wanted: list[tuple[Any, Any, Any]] = [(label, finding.facts.get(key), where)
               for label, key, where in MOMENTS.get(finding.rule, [])]  # fmt: skip
     if finding.spoken_at_seconds is not None and finding.facts.get("after"):
         wanted.append((gettext_lazy("执法人员指出的口头说明位置"), finding.facts["after"],
@@ -92,8 +92,9 @@ def moments(finding: Finding) -> list[tuple[str, str]]:
         if pk not in lengths:
             continue
         second = where if isinstance(where, int) else 0
-        if where == END and lengths[pk] is not None:
-            second = max(0, int(lengths[pk].total_seconds()) - BEFORE_THE_END)
+        length = lengths[pk]
+        if where == END and length is not None:
+            second = max(0, int(length.total_seconds()) - BEFORE_THE_END)
         text = _("%(label)s：音像记录 %(n)s 第 %(s)s 秒") % {"label": label, "n": pk, "s": second}
         links.append((text, f"{reverse('recording-play', args=[pk])}?at={second}"))
     return links

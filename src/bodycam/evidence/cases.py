@@ -80,7 +80,7 @@ def open_case(number: str, actor: User | None, **fields: Any) -> Case:
 
 
 @transaction.atomic
-def change_case(case: Case, actor: User, reason: str, **changes: Any) -> Case:
+def change_case(case: Case, actor: User | None, reason: str, **changes: Any) -> Case:
     """Correct or close a case file: what it replaced stays in the ledger; the retention of
     its evidence follows (a closing date starts the case's period)."""
     _may_change(actor)

@@ -40,7 +40,7 @@ class Case(models.Model):
         on_delete=models.PROTECT, related_name="+",
     )  # fmt: skip  # None: the command line
     created_at = models.DateTimeField(_("建立时间"))
-    recordings = models.ManyToManyField(
+    recordings: models.ManyToManyField = models.ManyToManyField(
         "recordings.Recording", through="EvidenceUse", related_name="cases"
     )
 

@@ -64,6 +64,10 @@ class BlobStore(Protocol):
         """Remove staging leftovers of crashed writers; returns how many."""
         ...
 
+    def dispose(self, sha256: str) -> bool:
+        """Remove a disposed recording's bytes (retention.disposal alone calls it, R-14)."""
+        ...
+
     def free_bytes(self) -> int | None:
         """Free space, if the backend can tell."""
         ...

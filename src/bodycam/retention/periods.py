@@ -40,7 +40,7 @@ def case_end(case) -> datetime | None:
 def _classes(recording: Recording) -> list[str]:
     """The retention classes a recording falls in: its activity's type and its content tags."""
     names = list(recording.marks.values_list("tag", flat=True))
-    if recording.activity_id is not None:
+    if recording.activity is not None:
         names.append(recording.activity.type)
     return [name for name in names if name in settings.RETENTION_CLASSES]
 
@@ -48,15 +48,16 @@ def _classes(recording: Recording) -> list[str]:
 def retain_until(recording: Recording) -> datetime | None:
     """The date before which the recording may not be disposed of; None for ever."""
     start = recording.recorded_at or recording.ingested_at
-    ends = [start + timedelta(days=settings.MINIMUM_RETENTION_DAYS)]
+    ends: list[datetime | None] = [start + timedelta(days=settings.MINIMUM_RETENTION_DAYS)]
     for name in _classes(recording):
         years = settings.RETENTION_CLASSES[name]
         ends.append(FOREVER if years is FOREVER else _years_after(start, years))
     for use in recording.evidence_uses.select_related("case"):
         ends.append(case_end(use.case))
-    if FOREVER in ends:
+    dated = [end for end in ends if end is not None]
+    if len(dated) < len(ends):
         return FOREVER
-    return max(ends)
+    return max(dated)
 
 
 def refresh(recording: Recording, actor, reason: str) -> bool:
