@@ -33,6 +33,7 @@ from bodycam.compliance.rules import (
     ChecksByDay,
     activity_breaches,
     recording_breaches,
+    recordings_of,
 )
 from bodycam.devices.models import Device, PreUseCheck
 from bodycam.ledger.entries import record
@@ -97,28 +98,50 @@ def analyse_speech(recording: Recording) -> SpeechAnalysis | None:
 # --- loading ----------------------------------------------------------------------------------
 
 
-# What the rules never read: left in the database.
-UNREAD = ("metadata", "source_path", "recorded_at_raw", "serial_raw", "badge_raw")
+# What the rules read of a recording: the nightly run loads only these, into plain records.
+SEGMENT_FIELDS = (
+    "id", "kind", "recorded_at", "duration", "device_id", "officer_id", "activity_id",
+    "ingested_at", "upload_deadline", "deadline_met", "condition", "damage_reason", "review_notes",
+)  # fmt: skip
+
+
+class Segment:
+    """A recording as the rules see it, without building a model instance for each row."""
+
+    __slots__ = (*SEGMENT_FIELDS, "pk", "activity")
+
+    def __init__(self, row: dict[str, Any], activity: EnforcementActivity | None) -> None:
+        for name in SEGMENT_FIELDS:
+            setattr(self, name, row[name])
+        self.pk, self.activity = row["id"], activity
 
 
 def _recordings() -> QuerySet[Recording]:
-    return Recording.objects.defer(*UNREAD).order_by("pk")
+    return Recording.objects.defer("metadata", "source_path").order_by("pk")
 
 
 def _loaded(ids: list[int]) -> list[EnforcementActivity]:
-    """These activities with what the rules read, in a few queries whatever their number."""
+    """These activities with what the rules read (their recordings as `segments`), in a few
+    queries whatever their number."""
     if not ids:
         return []
-    return list(
+    activities = list(
         EnforcementActivity.objects.filter(pk__in=ids)
         .prefetch_related(
-            Prefetch("recordings", queryset=_recordings()),
             Prefetch("officers", queryset=User.objects.only("id")),
             Prefetch("devices", queryset=Device.objects.only("id", "serial")),
             "exemptions",
         )
         .order_by("pk")
     )
+    by_id = {activity.pk: activity for activity in activities}
+    for activity in activities:
+        activity.segments = []  # type: ignore[attr-defined]
+    rows = Recording.objects.filter(activity_id__in=ids).order_by("pk").values(*SEGMENT_FIELDS)
+    for row in rows:
+        owner = by_id[row["activity_id"]]
+        owner.segments.append(Segment(row, owner))  # type: ignore[attr-defined]
+    return activities
 
 
 def _checks(device_ids: set[int], moments: list[datetime]) -> ChecksByDay:
@@ -142,11 +165,23 @@ def _checks(device_ids: set[int], moments: list[datetime]) -> ChecksByDay:
     return ChecksByDay(rows.only("device_id", "checked_at", "clock_offset", "problems"))
 
 
-def _speech(recording_ids: list[int]) -> dict[int, SpeechAnalysis]:
-    rows = SpeechAnalysis.objects.filter(recording_id__in=recording_ids).only(
+class Heard:
+    """A recording's speech analysis as the rules read it (see SpeechAnalysis)."""
+
+    __slots__ = ("analysed_seconds", "has_audio", "spans")
+
+    def __init__(self, has_audio: bool, spans: list, analysed_seconds: float) -> None:
+        self.has_audio, self.spans, self.analysed_seconds = has_audio, spans, analysed_seconds
+
+    def speech_within(self, first: float, last: float) -> bool:
+        return any(start < last and end > first for start, end in self.spans)
+
+
+def _speech(recording_ids: list[int]) -> dict[int, Heard]:
+    rows = SpeechAnalysis.objects.filter(recording_id__in=recording_ids).values_list(
         "recording_id", "has_audio", "spans", "analysed_seconds"
     )
-    return {row.recording_id: row for row in rows}
+    return {row[0]: Heard(*row[1:]) for row in rows}
 
 
 def _batches(rows: QuerySet, size: int = BATCH, key=lambda row: row.pk) -> Iterator[list]:
@@ -211,7 +246,8 @@ def reconcile(kind: str, number: int, breaches: list[Breach], existing: dict,
 def _create(kind: str, number: int, breach: Breach, now: datetime) -> None:
     finding = Finding.objects.create(
         rule=breach.rule, requirement=REQUIREMENT[Rule(breach.rule)], key=breach.key,
-        **_subject(kind, number), activity=breach.activity, recording=breach.recording,
+        **_subject(kind, number), activity=breach.activity,
+        recording_id=breach.recording.pk if breach.recording is not None else None,
         device_id=breach.device_id, officer_id=breach.officer_id, facts=breach.facts,
         severity=breach.severity, found_at=now, updated_at=now,
     )  # fmt: skip
@@ -234,10 +270,7 @@ def _check_activities(ids: list[int], now: datetime, with_recordings: bool = Fal
     their recordings too (the nightly run loads each recording once)."""
     tally = Tally()
     loaded = _loaded(ids)
-    recordings = [r for a in loaded for r in a.recordings.all()]
-    for activity in loaded:
-        for recording in activity.recordings.all():
-            recording.activity = activity
+    recordings = [r for a in loaded for r in recordings_of(a)]
     devices = {d.pk for a in loaded for d in a.devices.all()}
     devices |= {r.device_id for r in recordings if r.device_id}
     moments = [a.started_at for a in loaded] + [r.recorded_at for r in recordings if r.recorded_at]
@@ -253,14 +286,14 @@ def _check_activities(ids: list[int], now: datetime, with_recordings: bool = Fal
 
 
 @transaction.atomic
-def _check_recordings(batch: list[Recording], now: datetime) -> Tally:
+def _check_recordings(batch: list, now: datetime) -> Tally:
     devices = {r.device_id for r in batch if r.device_id}
     checks = _checks(devices, [r.recorded_at for r in batch if r.recorded_at is not None])
     return _judge_recordings(batch, checks, _speech([r.pk for r in batch]), now)
 
 
 def _judge_recordings(
-    batch: list[Recording], checks: ChecksByDay, speech_by: dict[int, SpeechAnalysis],
+    batch: list, checks: ChecksByDay, speech_by: dict[int, Heard],
     now: datetime,
 ) -> Tally:  # fmt: skip
     tally = Tally()

@@ -28,7 +28,7 @@ class Breach:
     severity: int
     facts: dict[str, Any]
     activity: EnforcementActivity | None = None
-    recording: Recording | None = None
+    recording: Any = None  # a Recording, or the nightly run's plain record of one
     device_id: int | None = None
     officer_id: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)
@@ -45,6 +45,13 @@ class ChecksByDay:
 
     def on(self, device_id: int | None, day: date) -> list[PreUseCheck]:
         return self._by.get((device_id or 0, day), [])
+
+
+def recordings_of(activity: EnforcementActivity) -> list[Any]:
+    """The activity's recordings: as the nightly run loaded them (plain records with the fields
+    the rules read), or from the database."""
+    loaded = getattr(activity, "segments", None)
+    return loaded if loaded is not None else list(activity.recordings.all())
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -76,7 +83,7 @@ def missing_recording(activity: EnforcementActivity, judged: bool) -> Iterator[B
     acknowledged exemption (activities before R-23's effective date are not judged)."""
     if activity.status != ActivityStatus.CLOSED or not judged:
         return
-    if activity.recordings.all():
+    if recordings_of(activity):
         return
     if any(e.status == ExemptionStatus.ACKNOWLEDGED for e in activity.exemptions.all()):
         return
@@ -93,7 +100,7 @@ def interruptions(activity: EnforcementActivity) -> Iterator[Breach]:
     split long recordings into files that follow within a second or two: not a gap)."""
     threshold = timedelta(seconds=settings.COMPLIANCE_GAP_SECONDS)
     by_device: dict[Any, list[Recording]] = {}
-    for recording in _timed(list(activity.recordings.all())):
+    for recording in _timed(recordings_of(activity)):
         by_device.setdefault(recording.device_id or f"officer-{recording.officer_id}", []).append(
             recording
         )
@@ -116,7 +123,7 @@ def interruptions(activity: EnforcementActivity) -> Iterator[Breach]:
 
 def late_start_and_early_stop(activity: EnforcementActivity) -> Iterator[Breach]:
     """R-09: recording runs from arrival to the end of the activity."""
-    segments = _timed(list(activity.recordings.all()))
+    segments = _timed(recordings_of(activity))
     if not segments:
         return
     late = timedelta(seconds=settings.COMPLIANCE_LATE_START_SECONDS)
@@ -176,7 +183,7 @@ def speech_at_starts(
     """R-08: the notification sentence is spoken at the start of the activity's first
     recording; R-11: after an interruption the cause is spoken at the start of the next."""
     window = settings.COMPLIANCE_SPEECH_SECONDS
-    segments = _timed(list(activity.recordings.all()))
+    segments = _timed(recordings_of(activity))
     analysis = speech.get(segments[0].pk) if segments else None
     if analysis is not None and not (analysis.has_audio and analysis.speech_within(0, window)):
         yield Breach(
