@@ -9,13 +9,12 @@ reopens it. Findings a person decided (accepted, escalated, dismissed) are left 
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from bodycam.accounts.models import User
 from bodycam.activities.lifecycle import is_judged
 from bodycam.activities.models import EnforcementActivity
 from bodycam.compliance import speech
@@ -32,10 +31,11 @@ from bodycam.compliance.rules import (
     Breach,
     ChecksByDay,
     activity_breaches,
+    devices_of,
     recording_breaches,
     recordings_of,
 )
-from bodycam.devices.models import Device, PreUseCheck
+from bodycam.devices.models import PreUseCheck
 from bodycam.ledger.entries import record
 from bodycam.ledger.models import Action
 from bodycam.lib import wallclock
@@ -116,6 +116,13 @@ class Segment:
         self.pk, self.activity = row["id"], activity
 
 
+class DeviceRow(NamedTuple):
+    """A device of an activity as the rules read it."""
+
+    pk: int
+    serial: str
+
+
 def _recordings() -> QuerySet[Recording]:
     return Recording.objects.defer("metadata", "source_path").order_by("pk")
 
@@ -126,17 +133,23 @@ def _loaded(ids: list[int]) -> list[EnforcementActivity]:
     if not ids:
         return []
     activities = list(
-        EnforcementActivity.objects.filter(pk__in=ids)
-        .prefetch_related(
-            Prefetch("officers", queryset=User.objects.only("id")),
-            Prefetch("devices", queryset=Device.objects.only("id", "serial")),
-            "exemptions",
-        )
-        .order_by("pk")
+        EnforcementActivity.objects.filter(pk__in=ids).prefetch_related("exemptions").order_by("pk")
     )
     by_id = {activity.pk: activity for activity in activities}
     for activity in activities:
         activity.segments = []  # type: ignore[attr-defined]
+        activity.officer_ids = []  # type: ignore[attr-defined]
+        activity.device_rows = []  # type: ignore[attr-defined]
+    officers = EnforcementActivity.officers.through.objects.filter(enforcementactivity_id__in=ids)
+    for activity_id, user_id in officers.order_by("user__username").values_list(
+        "enforcementactivity_id", "user_id"
+    ):
+        by_id[activity_id].officer_ids.append(user_id)  # type: ignore[attr-defined]
+    devices = EnforcementActivity.devices.through.objects.filter(enforcementactivity_id__in=ids)
+    for activity_id, device_id, serial in devices.values_list(
+        "enforcementactivity_id", "device_id", "device__serial"
+    ):
+        by_id[activity_id].device_rows.append(DeviceRow(device_id, serial))  # type: ignore[attr-defined]
     rows = Recording.objects.filter(activity_id__in=ids).order_by("pk").values(*SEGMENT_FIELDS)
     for row in rows:
         owner = by_id[row["activity_id"]]
@@ -271,7 +284,7 @@ def _check_activities(ids: list[int], now: datetime, with_recordings: bool = Fal
     tally = Tally()
     loaded = _loaded(ids)
     recordings = [r for a in loaded for r in recordings_of(a)]
-    devices = {d.pk for a in loaded for d in a.devices.all()}
+    devices = {d.pk for a in loaded for d in devices_of(a)}
     devices |= {r.device_id for r in recordings if r.device_id}
     moments = [a.started_at for a in loaded] + [r.recorded_at for r in recordings if r.recorded_at]
     checks = _checks(devices, moments)

@@ -71,8 +71,16 @@ def _timed(recordings: list[Recording]) -> list[Recording]:
 
 
 def _first_officer(activity: EnforcementActivity) -> int | None:
-    officers = list(activity.officers.all())
-    return officers[0].pk if officers else None
+    """The first of the activity's officers by username (as `activity.officers.all()` orders)."""
+    loaded = getattr(activity, "officer_ids", None)
+    officers = loaded if loaded is not None else [o.pk for o in activity.officers.all()]
+    return officers[0] if officers else None
+
+
+def devices_of(activity: EnforcementActivity) -> list[Any]:
+    """The activity's devices (each with `pk` and `serial`), as loaded or from the database."""
+    loaded = getattr(activity, "device_rows", None)
+    return loaded if loaded is not None else list(activity.devices.all())
 
 
 # --- activities -------------------------------------------------------------------------------
@@ -154,7 +162,7 @@ def late_start_and_early_stop(activity: EnforcementActivity) -> Iterator[Breach]
 def no_pre_use_check(activity: EnforcementActivity, checks: ChecksByDay) -> Iterator[Breach]:
     """R-07: every device used was checked, and passed, on the day of the activity."""
     day = wallclock.local_day(activity.started_at)
-    for device in activity.devices.all():
+    for device in devices_of(activity):
         if any(check.passed for check in checks.on(device.pk, day)):
             continue
         yield Breach(
