@@ -53,3 +53,5 @@ def test_a_locked_original_survives_an_approved_disposal_and_is_retried_later(
     recording.refresh_from_db()
     assert recording.disposed_at is not None
     assert s3_store.exists(recording.sha256)  # the lock refused the delete: nothing lost
+    assert recording.bytes_removed_at is None  # so the daily job tries again
+    assert disposal.remove_blobs() == 0 and s3_store.exists(recording.sha256)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from bodycam.evidence import cases
 from bodycam.ledger.models import LedgerEntry
 from bodycam.lib.errors import Refused
-from bodycam.recordings import marks
+from bodycam.recordings import fixity, marks
 from bodycam.recordings.models import Recording
 from bodycam.recordings.storage import blob_store
 from bodycam.retention import disposal, holds, periods
@@ -127,9 +127,27 @@ def test_the_bytes_go_once_disposed_and_the_page_says_so(
     with django_capture_on_commit_callbacks(execute=True):
         disposal.approve(batch, records_clerk)
     assert not blob_store().exists(old.sha256)
+    old.refresh_from_db()
+    assert old.bytes_removed_at is not None  # not tried again by the daily job
     client.force_login(records_clerk)
     page = client.get(f"/recordings/{old.pk}/").content.decode()
     assert "原始文件及其派生文件已于" in page and old.sha256 in page
+
+
+def test_a_disposed_recording_plays_nothing_and_fixity_does_not_miss_it(
+    old, head, records_clerk, custodian, client, django_capture_on_commit_callbacks
+):
+    grant(records_clerk, [old], head, custodian)
+    batch = disposal.collect()
+    disposal.approve(batch, head)
+    with django_capture_on_commit_callbacks(execute=True):
+        disposal.approve(batch, records_clerk)
+    client.force_login(records_clerk)
+    response = client.get(f"/recordings/{old.pk}/play/", HTTP_ACCEPT="text/html")
+    assert response.status_code == 410
+    assert "已按规定经批准销毁，内容不再存在" in response.content.decode()
+    report = fixity.check_blobs(all_of_them=True)
+    assert report["ok"] and report["checked"] == 0  # a tombstone holds no bytes to check
 
 
 def test_the_database_refuses_an_early_or_held_disposal_whatever_the_sql(

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +19,7 @@ from bodycam.lib.errors import Refused
 from bodycam.recordings.models import Recording
 from bodycam.retention import periods
 
+NO_RECORDING = _("找不到编号为 %(ids)s 的音像记录。")
 EDITABLE = ("title", "case_type", "unit", "opened_on", "closed_on", "retention")
 
 
@@ -107,6 +109,16 @@ def change_case(case: Case, actor: User | None, reason: str, **changes: Any) -> 
     for recording in case.recordings.all():
         periods.refresh(recording, actor, reason=f"case:{case.number}")
     return case
+
+
+def recordings_numbered(numbers: list[int], rows: QuerySet[Recording]) -> list[Recording]:
+    """The recordings with these numbers among `rows` (what the caller may see), once each in the
+    order given; Refused naming every number that names none."""
+    found = {recording.pk: recording for recording in rows.filter(pk__in=numbers)}
+    missing = [str(n) for n in numbers if n not in found]
+    if missing or not numbers:
+        raise Refused(NO_RECORDING, code="not_found", ids="、".join(missing) or "—")
+    return [found[n] for n in dict.fromkeys(numbers)]
 
 
 @transaction.atomic

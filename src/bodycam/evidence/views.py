@@ -91,7 +91,8 @@ def case_mark(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             messages.error(request, problem)
         return redirect("case", pk=case.pk)
     try:
-        chosen = _recordings(request.user, form.cleaned_data["recordings"])
+        numbers = [int(n) for n in re.findall(r"\d+", form.cleaned_data["recordings"])][:200]
+        chosen = cases.recordings_numbered(numbers, Recording.objects.restrict(request.user))
         made = cases.mark_evidence(case, chosen, request.user, form.cleaned_data["reason"])
     except Refused as refusal:
         messages.error(request, refusal.text())
@@ -101,17 +102,3 @@ def case_mark(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             _("%(n)s 条音像记录已作为本案证据，保存至本案卷保管期限届满。") % {"n": len(made)},
         )
     return redirect("case", pk=case.pk)
-
-
-def _recordings(user, text: str) -> list[Recording]:
-    """The recordings a typed list of numbers names; a number that names none is refused."""
-    numbers = [int(n) for n in re.findall(r"\d+", text)][:200]
-    found = {r.pk: r for r in Recording.objects.restrict(user).filter(pk__in=numbers)}
-    missing = [str(n) for n in numbers if n not in found]
-    if missing or not numbers:
-        raise Refused(
-            _("找不到编号为 %(ids)s 的音像记录。"),
-            code="not_found",
-            ids="、".join(missing) or text[:40],
-        )
-    return [found[n] for n in dict.fromkeys(numbers)]

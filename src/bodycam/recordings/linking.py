@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bodycam.activities.models import EnforcementActivity
+from bodycam.activities.vocabulary import ActivityType
 from bodycam.compliance import triggers
 from bodycam.ledger.entries import record
 from bodycam.ledger.models import Action
@@ -74,16 +75,10 @@ def apply_link(recording: Recording, activity: EnforcementActivity | None, actor
         after=activity.pk if activity else None,
         how=how,
     )
-    if settings.RETENTION_CLASSES.keys() & {activity.type if activity else "", *_types(before)}:
+    if settings.RETENTION_CLASSES.keys() & set(ActivityType.values):  # a class by activity type
         from bodycam.retention import periods  # retention builds on recordings, not the reverse
 
         periods.refresh(recording, actor, reason="link_change")
-
-
-def _types(activity_id: int | None) -> set[str]:
-    if activity_id is None:
-        return set()
-    return set(EnforcementActivity.objects.filter(pk=activity_id).values_list("type", flat=True))
 
 
 @transaction.atomic

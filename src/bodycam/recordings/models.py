@@ -122,10 +122,12 @@ class Recording(models.Model):
     )
 
     # kept at least until then (None: for ever, e.g. evidence in a permanent case file);
-    # the store's lock as last set; the moment it was disposed of (the row stays, a tombstone).
+    # the store's lock as last set; the moment it was disposed of (the row stays, a tombstone)
+    # and the moment its bytes were gone from the store (removal is retried until then).
     retain_until = models.DateTimeField(_("保存至"), null=True, blank=True, db_index=True)
     locked_until = models.DateTimeField(_("存储锁定至"), null=True, blank=True)
     disposed_at = models.DateTimeField(_("销毁时间"), null=True, blank=True)
+    bytes_removed_at = models.DateTimeField(_("文件删除时间"), null=True, blank=True)
 
     # Fixity: when the original was last re-hashed, and what was wrong then ("" if nothing).
     verified_at = models.DateTimeField(_("最近核验时间"), null=True, blank=True)

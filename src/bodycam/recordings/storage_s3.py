@@ -111,13 +111,17 @@ def lock_until(retain_until: datetime | None) -> datetime:
     if retain_until is not None and retain_until.tzinfo is None:
         raise ValueError(bilingual(_("保留期限须带时区。")))
     floor = datetime.now(UTC) + timedelta(days=settings.MINIMUM_RETENTION_DAYS)
-    until = max(floor, retain_until) if retain_until else floor
-    # S3 keeps whole seconds; round up so the stored date is never earlier than asked.
+    return _whole_seconds(max(floor, retain_until) if retain_until else floor)
+
+
+def _whole_seconds(until: datetime) -> datetime:
+    """S3 keeps whole seconds: rounded up, so the stored date is never earlier than asked."""
     return until.astimezone(UTC).replace(microsecond=0) + timedelta(seconds=1)
 
 
 class S3BlobStore:
-    """Blobs as objects in settings.S3_BUCKET, locked in COMPLIANCE mode; never deleted here."""
+    """Blobs as objects in settings.S3_BUCKET, locked in COMPLIANCE mode; deleted only by
+    `dispose`, for a disposal two people approved (retention.disposal), and only once unlocked."""
 
     name = "s3"
     single_put_limit = 5 * 2**30  # the largest single PUT that S3 accepts
@@ -342,7 +346,7 @@ class S3BlobStore:
         current = head.get("ObjectLockRetainUntilDate")
         if current is not None and current >= until:
             return current
-        until = until.astimezone(UTC).replace(microsecond=0) + timedelta(seconds=1)
+        until = _whole_seconds(until)
         self._ensure_locked(key, head, until)
         return until
 

@@ -58,6 +58,18 @@ def collect(now: datetime | None = None) -> DisposalBatch | None:
     return batch
 
 
+def _open_batch(batch: DisposalBatch, actor: User) -> DisposalBatch:
+    """The batch, locked, for an approver to decide; refused if closed or not theirs to decide."""
+    if not actor.has_perm("retention.approve_disposalbatch"):
+        raise Refused(_("您的角色不能批准销毁。"), code="not_permitted", http_status=403)
+    batch = DisposalBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.state != BatchState.COLLECTED:
+        raise Refused(
+            _("该销毁清单已办结（%(state)s）。"), code="closed", state=BatchState(batch.state).label
+        )
+    return batch
+
+
 def _slot(actor: User) -> str:
     if actor.has_role(Role.HEAD):
         return "head"
@@ -73,13 +85,7 @@ def _slot(actor: User) -> str:
 @transaction.atomic
 def approve(batch: DisposalBatch, actor: User, comment: str = "") -> DisposalBatch:
     """One of the two approvals; the second one disposes of the batch."""
-    if not actor.has_perm("retention.approve_disposalbatch"):
-        raise Refused(_("您的角色不能批准销毁。"), code="not_permitted", http_status=403)
-    batch = DisposalBatch.objects.select_for_update().get(pk=batch.pk)
-    if batch.state != BatchState.COLLECTED:
-        raise Refused(
-            _("该销毁清单已办结（%(state)s）。"), code="closed", state=BatchState(batch.state).label
-        )
+    batch = _open_batch(batch, actor)
     slot = _slot(actor)
     if getattr(batch, f"{slot}_approved_by_id") is not None:
         raise Refused(_("该销毁清单已有同一方的批准，还须另一方批准。"), code="already_approved")
@@ -108,15 +114,9 @@ def approve(batch: DisposalBatch, actor: User, comment: str = "") -> DisposalBat
 @transaction.atomic
 def reject(batch: DisposalBatch, actor: User, comment: str) -> DisposalBatch:
     """Either approver declines: the batch closes and its recordings stay as they are."""
-    if not actor.has_perm("retention.approve_disposalbatch"):
-        raise Refused(_("您的角色不能批准销毁。"), code="not_permitted", http_status=403)
+    batch = _open_batch(batch, actor)
     if not (comment or "").strip():
         raise Refused(_("请写明不批准的理由。"), code="reason_required")
-    batch = DisposalBatch.objects.select_for_update().get(pk=batch.pk)
-    if batch.state != BatchState.COLLECTED:
-        raise Refused(
-            _("该销毁清单已办结（%(state)s）。"), code="closed", state=BatchState(batch.state).label
-        )
     batch.state, batch.closed_at = BatchState.REJECTED, timezone.now()
     batch.comment = "\n".join(filter(None, [batch.comment, comment.strip()]))
     batch.save(update_fields=["state", "closed_at", "comment"])
@@ -149,29 +149,32 @@ def _dispose(batch: DisposalBatch, now: datetime) -> None:
     transaction.on_commit(lambda: remove_blobs(removed))
 
 
-def remove_blobs(recording_ids: list[int]) -> int:
-    """Remove the bytes of disposed recordings (originals and derived copies) from the store;
-    a failure leaves them for the next run (the rows already say disposed)."""
+def remove_blobs(recording_ids: list[int] | None = None) -> int:
+    """Remove the bytes of disposed recordings (originals and derived copies) from the store,
+    these or every one whose bytes are not yet gone; a failure (a lock still running, the store
+    away) leaves them for the next run."""
     store = blob_store()
+    pending = Recording.objects.filter(disposed_at__isnull=False, bytes_removed_at__isnull=True)
+    if recording_ids is not None:
+        pending = pending.filter(pk__in=recording_ids)
     removed = 0
-    for recording in Recording.objects.filter(pk__in=recording_ids, disposed_at__isnull=False):
+    for recording in pending:
         keys = [
             recording.sha256,
             *DerivedCopy.objects.filter(recording=recording).values_list("sha256", flat=True),
         ]
-        for key in keys:
-            if _still_used(key, recording.pk):
-                continue
-            try:
-                removed += store.dispose(key)
-            except Exception as exc:
-                log.warning(
-                    "could not remove blob %s of disposed recording %s: %s", key, recording.pk, exc
-                )
+        try:
+            removed += sum(store.dispose(key) for key in keys if not _still_used(key))
+        except Exception as exc:
+            log.warning(
+                "could not remove the bytes of disposed recording %s: %s", recording.pk, exc
+            )
+            continue
+        Recording.objects.filter(pk=recording.pk).update(bytes_removed_at=timezone.now())
     return removed
 
 
-def _still_used(sha256: str, disposed: int) -> bool:
+def _still_used(sha256: str) -> bool:
     """Bytes that a recording not disposed of also holds (the same derived copy, say)."""
     live = Recording.objects.filter(disposed_at__isnull=True)
     return (

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from bodycam.accounts.models import User
 from bodycam.ledger.entries import record
 from bodycam.ledger.models import Action
+from bodycam.lib import wallclock
 from bodycam.lib.errors import Refused
 from bodycam.recordings.models import Recording
 from bodycam.retention.models import Hold, HoldKind, RetentionEvent
@@ -58,7 +59,7 @@ def release_hold(hold: Hold, reason: str, actor: User) -> Hold:
         raise Refused(
             _("该保全已于 %(at)s 解除。"),
             code="already_released",
-            at=timezone.localtime(hold.released_at).strftime("%Y-%m-%d %H:%M"),
+            at=wallclock.local(hold.released_at).strftime("%Y-%m-%d %H:%M"),
         )
     if not (reason or "").strip():
         raise Refused(_("请写明解除保全的理由。"), code="reason_required")

@@ -25,11 +25,9 @@ def lock_target(retain_until: datetime | None) -> datetime:
 
 def extend(recording_id: int) -> bool:
     """Extend the lock of one recording's original where the store locks at all."""
-    recording = Recording.objects.filter(pk=recording_id, disposed_at__isnull=True).first()
     store = blob_store()
+    recording = short_locks().filter(pk=recording_id).first()
     if recording is None or not hasattr(store, "extend_lock"):
-        return False
-    if not _short(recording):
         return False
     until = store.extend_lock(recording.sha256, lock_target(recording.retain_until))
     before = recording.locked_until
@@ -43,14 +41,6 @@ def extend(recording_id: int) -> bool:
         after=until.isoformat(),
     )
     return True
-
-
-def _short(recording: Recording) -> bool:
-    if recording.locked_until is None:
-        return True
-    if recording.retain_until is None:
-        return recording.locked_until < timezone.now() + RENEW_BEFORE
-    return recording.locked_until < recording.retain_until
 
 
 def short_locks():

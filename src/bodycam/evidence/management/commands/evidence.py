@@ -66,15 +66,8 @@ class Command(DomainCommand):
         found = Case.objects.filter(number=case).first()
         if found is None:
             raise Refused(NO_CASE, code="no_case", number=case)
-        rows = {r.pk: r for r in Recording.objects.filter(pk__in=recording)}
-        missing = [str(n) for n in recording if n not in rows]
-        if missing:
-            raise Refused(
-                _("找不到编号为 %(ids)s 的音像记录。"), code="not_found", ids="、".join(missing)
-            )
-        made = cases.mark_evidence(
-            found, [rows[n] for n in dict.fromkeys(recording)], _user(by), reason
-        )
+        chosen = cases.recordings_numbered(recording, Recording.objects.all())
+        made = cases.mark_evidence(found, chosen, _user(by), reason)
         kept = {
             str(r.pk): r.retain_until.isoformat() if r.retain_until else "permanent"
             for r in Recording.objects.filter(pk__in=recording)
