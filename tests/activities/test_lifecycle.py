@@ -83,9 +83,11 @@ def test_a_return_time_only_for_work_away_from_base(officer):
 
 
 def test_activities_before_the_effective_date_are_not_judged(officer, settings):
-    from datetime import date
+    from bodycam.lib import wallclock
 
-    settings.REGULATION_EFFECTIVE_DATE = date.today() + timedelta(days=1)
-    assert not lifecycle.is_judged(_open(officer))
-    settings.REGULATION_EFFECTIVE_DATE = date.today() - timedelta(days=1)
-    assert lifecycle.is_judged(_open(officer))
+    started = timezone.now() - timedelta(hours=1)
+    day = wallclock.local_day(started)  # R-23 is judged by the Beijing day the activity began
+    settings.REGULATION_EFFECTIVE_DATE = day + timedelta(days=1)
+    assert not lifecycle.is_judged(_open(officer, started_at=started))
+    settings.REGULATION_EFFECTIVE_DATE = day
+    assert lifecycle.is_judged(_open(officer, started_at=started))

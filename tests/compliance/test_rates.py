@@ -12,6 +12,7 @@ from bodycam.activities import exemptions, lifecycle
 from bodycam.compliance import engine, handling, rates
 from bodycam.compliance.models import Rule, Status
 from bodycam.ledger.models import Action, LedgerEntry
+from bodycam.lib import wallclock
 from tests import media
 from tests.compliance.scenes import close, found, ingest, stamp
 from tests.factories import UnitFactory, UserFactory
@@ -46,15 +47,15 @@ def bureau(tmp_path, issued, officer, oversight):
     filed = exemptions.file_exemption(exempted, "emergency", "第四条", "火情", chen)
     exemptions.review_exemption(filed, oversight, accept=True)
     engine.run_all()
-    return {"chen": chen, "day": timezone.localdate(start)}
+    return {"chen": chen, "day": wallclock.local_day(start)}
 
 
 def _period(bureau) -> dict:
-    return {"since": bureau["day"].isoformat(), "until": timezone.localdate().isoformat()}
+    return {"since": bureau["day"].isoformat(), "until": wallclock.local_day().isoformat()}
 
 
 def test_each_officer_and_unit_has_its_share_of_activities_without_problems(bureau, officer):
-    day, today = bureau["day"], timezone.localdate()
+    day, today = bureau["day"], wallclock.local_day()
     by_officer = {r.name: r for r in rates.officer_rates(day, today)}
     li, chen = by_officer[officer.display_name], by_officer[bureau["chen"].display_name]
     assert (li.activities, li.with_problems, li.percent, li.missing) == (2, 1, 50.0, 1)
@@ -66,7 +67,7 @@ def test_each_officer_and_unit_has_its_share_of_activities_without_problems(bure
 def test_an_accepted_explanation_no_longer_counts_against_the_officer(bureau, officer, supervisor):
     (missing,) = found(Rule.MISSING_RECORDING)
     handling.explain(missing, officer, "记录仪故障，未能录像", cause="fault")
-    day, today = bureau["day"], timezone.localdate()
+    day, today = bureau["day"], wallclock.local_day()
     assert {r.name: r.percent for r in rates.officer_rates(day, today)}[
         officer.display_name
     ] == 50.0  # explained, not yet accepted: still a problem

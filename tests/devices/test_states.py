@@ -13,6 +13,7 @@ from bodycam.devices import registry, states
 from bodycam.devices.checks import Reading, record_check
 from bodycam.devices.models import Device, DeviceStatus, MaintenanceKind
 from bodycam.ledger.models import LedgerEntry
+from bodycam.lib import wallclock
 from bodycam.lib.errors import Refused
 from tests.api import refused
 from tests.devices.factories import make_device
@@ -82,7 +83,7 @@ def test_a_correction_keeps_what_it_replaced_and_refuses_a_future_purchase_date(
     last = LedgerEntry.objects.about(device).order_by("-seq").first()
     assert last.payload["fields"]["model"] == ["DSJ-V9", "DSJ-V10"]
     assert last.payload["reason"] == "型号录错"
-    tomorrow = timezone.localdate() + timedelta(days=1)
+    tomorrow = wallclock.local_day() + timedelta(days=1)  # tomorrow in Beijing
     with pytest.raises(Refused) as refusal:
         states.correct_device(device, "补录", custodian, purchase_date=tomorrow)
     assert refusal.value.code == "date_in_future"
