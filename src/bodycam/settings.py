@@ -263,6 +263,8 @@ RETENTION_CLASSES = env_periods(
 )
 # What "for ever" means to an object store's lock (it takes a date): renewed before it runs out.
 PERMANENT_LOCK_YEARS = env_int("BODYCAM_PERMANENT_LOCK_YEARS", 100, minimum=10)
+# Evidence discs: where they are made, as the written description names the place.
+EVIDENCE_PLACE = env_str("BODYCAM_EVIDENCE_PLACE", "本局综合科")
 
 # Pre-use check thresholds: a check below them makes the device "not ready".
 CHECK_MIN_BATTERY_PERCENT = env_int("BODYCAM_CHECK_MIN_BATTERY_PERCENT", 50, minimum=0)

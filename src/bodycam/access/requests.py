@@ -10,8 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import IntegerField, Max, Q
-from django.db.models.functions import Cast, Substr
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -34,6 +33,7 @@ from bodycam.ledger.models import Action
 from bodycam.lib import wallclock
 from bodycam.lib.api import NOT_FOUND
 from bodycam.lib.errors import Refused
+from bodycam.lib.numbering import next_number
 from bodycam.recordings.models import Recording
 
 MAX_RECORDINGS = 500
@@ -298,18 +298,6 @@ def deny(request: ViewingRequest, actor: User, opinion: str) -> ViewingRequest:
     return request
 
 
-def _next_number(year: int) -> str:
-    """The year's next register number, "2026-00042" (compared as numbers: 100000 follows
-    99999)."""
-    prefix = f"{year}-"
-    last = (
-        ViewingRequest.objects.filter(number__startswith=prefix)
-        .annotate(serial=Cast(Substr("number", len(prefix) + 1), IntegerField()))
-        .aggregate(last=Max("serial"))["last"]
-    )
-    return f"{prefix}{(last or 0) + 1:05d}"
-
-
 def register(
     request: ViewingRequest,
     actor: User,
@@ -352,7 +340,7 @@ def _register(
         raise Refused(_("复制份数应为 0 至 20。"), code="invalid_copies")
     now = timezone.now()
     with transaction.atomic():
-        request.number = _next_number(wallclock.local(now).year)
+        request.number = next_number(ViewingRequest.objects, wallclock.local(now).year, 5)
         request.registered_by, request.registered_at = actor, now
         request.manner, request.copies, request.remarks = manner, copies, remarks.strip()
         request.starts_at, request.ends_at = now, now + timedelta(hours=request.hours)

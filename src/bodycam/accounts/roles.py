@@ -86,6 +86,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         "evidence.view_case",
         "evidence.add_case",
         "evidence.change_case",  # case files and the evidence in them
+        "evidence.extract_evidence",  # evidence discs, under an approved grant
         "retention.view_hold",
         "retention.add_hold",
         "retention.view_disposalbatch",

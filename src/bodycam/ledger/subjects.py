@@ -22,12 +22,12 @@ from bodycam.lib.parsing import parse_id
 @dataclass(frozen=True)
 class SubjectKind:
     """A kind of subject: its model ("app.Model"), the URL name of its page, the dotted path
-    of the TextChoices naming its events, the payload key holding the event, and event codes
-    of older entries that now have another name."""
+    of the TextChoices naming its events (or several, tried in turn), the payload key holding
+    the event, and event codes of older entries that now have another name."""
 
     model: str | None
     url_name: str | None = None
-    events: str | None = None
+    events: str | tuple[str, ...] | None = None
     event_key: str = "event"
     label: Any = None
     renamed: dict[str, str] = field(default_factory=dict)
@@ -47,7 +47,15 @@ KINDS: dict[str, SubjectKind] = {
         "bodycam.activities.models.ActivityEvent",
         renamed={"returned": "returned_to_base"},  # an activity's 返回单位, not a device's 归还
     ),
-    "recording": SubjectKind("recordings.Recording", "recording"),
+    "recording": SubjectKind(
+        "recordings.Recording",
+        "recording",
+        (
+            "bodycam.evidence.models.CaseEvent",
+            "bodycam.evidence.models.ExtractionEvent",
+            "bodycam.retention.models.RetentionEvent",
+        ),
+    ),
     "viewingrequest": SubjectKind(
         "access.ViewingRequest", "viewing-request", "bodycam.access.models.AccessEvent"
     ),
@@ -55,6 +63,9 @@ KINDS: dict[str, SubjectKind] = {
         "compliance.Finding", "finding", "bodycam.compliance.models.FindingEvent"
     ),
     "case": SubjectKind("evidence.Case", "case", "bodycam.evidence.models.CaseEvent"),
+    "extraction": SubjectKind(
+        "evidence.Extraction", "extraction", "bodycam.evidence.models.ExtractionEvent"
+    ),
     "disposalbatch": SubjectKind(
         "retention.DisposalBatch", "disposal-batch", "bodycam.retention.models.RetentionEvent"
     ),
@@ -84,9 +95,10 @@ def event_label(entry: Any) -> str:
         return str(entry.get_action_display())
     code = entry.payload.get(about.event_key, "")
     code = about.renamed.get(code, code)
-    events = import_string(about.events)
-    if code in events.values:
-        return str(events(code).label)
+    for path in (about.events,) if isinstance(about.events, str) else about.events:
+        events = import_string(path)
+        if code in events.values:
+            return str(events(code).label)
     return str(entry.get_action_display())
 
 

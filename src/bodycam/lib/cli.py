@@ -38,10 +38,15 @@ class DomainCommand(BaseCommand):
                                              ensure_ascii=False))  # fmt: skip
                 sys.exit(1)
             raise CommandError(refusal.bilingual()) from None
+        status = result.pop("exit_status", 0)  # a check that found problems: printed, then 1
         if as_json:
-            self.stdout.write(json.dumps({"ok": True, **result}, ensure_ascii=False, default=str))
+            self.stdout.write(
+                json.dumps({"ok": not status, **result}, ensure_ascii=False, default=str)
+            )
         else:
             self.stdout.write(result.get("message", ""))
+        if status:
+            sys.exit(status)
 
 
 def parse_moment(text: str, what: str) -> datetime:

@@ -13,3 +13,10 @@ def duration_words(seconds: float) -> str:
     if minutes:
         return _("%(m)s 分 %(s)s 秒") % {"m": minutes, "s": secs}
     return _("%(s)s 秒") % {"s": secs}
+
+
+def size_words(size: int) -> str:
+    """ "86.3 MB", as the pages show a file's size."""
+    from django.template.defaultfilters import filesizeformat
+
+    return str(filesizeformat(size)).replace("\xa0", " ")
