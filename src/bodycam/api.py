@@ -8,6 +8,7 @@ from bodycam.accounts import api as accounts_api
 from bodycam.activities import api as activities_api
 from bodycam.compliance import api as compliance_api
 from bodycam.devices import api as devices_api
+from bodycam.evidence import api as evidence_api
 from bodycam.ledger import api as ledger_api
 from bodycam.recordings import api as recordings_api
 
@@ -28,6 +29,8 @@ router.register("compliance/findings", compliance_api.FindingViewSet, basename="
 router.register(
     "access/secrecy-changes", access_api.SecrecyChangeViewSet, basename="api-secrecy-change"
 )
+router.register("evidence/cases", evidence_api.CaseViewSet, basename="api-case")
+router.register("evidence/discs", evidence_api.ExtractionViewSet, basename="api-extraction")
 
 urlpatterns = [
     path("uploads/", include("bodycam.uploads.urls")),

@@ -20,6 +20,8 @@ from bodycam.recordings.models import Recording
 from bodycam.retention import periods
 
 NO_RECORDING = _("找不到编号为 %(ids)s 的音像记录。")
+NO_CASE = _("没有案件编号为 %(number)s 的案卷。")
+NO_USER = _("没有用户名为 %(name)s 的在职用户。")
 EDITABLE = ("title", "case_type", "unit", "opened_on", "closed_on", "retention")
 
 
@@ -109,6 +111,23 @@ def change_case(case: Case, actor: User | None, reason: str, **changes: Any) -> 
     for recording in case.recordings.all():
         periods.refresh(recording, actor, reason=f"case:{case.number}")
     return case
+
+
+def case_numbered(number: str, rows: QuerySet[Case]) -> Case:
+    """The case file numbered `number` among `rows` (what the caller may see), or Refused."""
+    found = rows.filter(number=number).first()
+    if found is None:
+        raise Refused(NO_CASE, code="no_case", http_status=404, number=number)
+    return found
+
+
+def active_user(username: str) -> User:
+    """The active user of that name (a maker, extractor or marker named on the command line
+    or in a request), or Refused."""
+    found = User.objects.filter(username=username, is_active=True).first()
+    if found is None:
+        raise Refused(NO_USER, code="no_user", name=username)
+    return found
 
 
 def recordings_numbered(numbers: list[int], rows: QuerySet[Recording]) -> list[Recording]:

@@ -3,11 +3,14 @@ Every file the manifest lists is re-hashed, nothing may be missing or added, and
 must carry the bureau's signature; the result is recorded on the extraction and in the ledger."""
 
 import hashlib
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as gettext_now
@@ -134,3 +137,13 @@ def check_disc(path: Path, actor: User | None, what: str = "") -> DiscCheck:
         manifest_sha256=outcome.manifest_sha256,
     )  # fmt: skip
     return check
+
+
+def check_upload(upload: UploadedFile, actor: User) -> DiscCheck:
+    """Check an image uploaded from a page or the API (kept in the data folder while checked)."""
+    with tempfile.TemporaryDirectory(dir=settings.DATA_DIR) as folder:
+        target = Path(folder) / "disc.iso"
+        with target.open("wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        return check_disc(target, actor, what=upload.name or "")

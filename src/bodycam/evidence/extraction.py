@@ -45,6 +45,7 @@ _SEGMENT = re.compile(
     r"^\s*(\d{1,2}):(\d{2}):(\d{2})\s*[-–—至]\s*(\d{1,2}):(\d{2}):(\d{2})\s*(.*)$"
 )
 
+NO_REQUEST = _("没有登记号为 %(number)s 的查阅登记。")
 NO_GRANT = _(
     "制作证据光盘须有经批准并已登记、包含下载权限、覆盖全部所选音像记录的调阅授权"
     "（诉讼、监督、案例分析调阅或对外提供，R-17、R-18）；请先提交调阅申请。"
@@ -101,6 +102,16 @@ def authorising_grant(
     if covering is None:
         raise Refused(NO_GRANT, code="access_denied", http_status=403)
     return covering
+
+
+def grant_numbered(number: str | None) -> ViewingRequest | None:
+    """The register entry named on the command line or in a request (None if none named)."""
+    if not number:
+        return None
+    found = ViewingRequest.objects.filter(number=number).first()
+    if found is None:
+        raise Refused(NO_REQUEST, code="no_request", number=number)
+    return found
 
 
 def needs_key_content(recording: Recording) -> bool:

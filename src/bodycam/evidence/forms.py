@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from bodycam.accounts.models import Unit
+from bodycam.accounts.models import Unit, User
 from bodycam.lib.forms import Form
 
 
@@ -43,4 +43,39 @@ class MarkForm(Form):
     )
     reason = forms.CharField(
         label=_("证明对象或理由"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+
+KEY_EXAMPLE = _("00:01:10-00:02:30 询问当事人")
+
+
+class ExtractionForm(Form):
+    """An evidence disc of some of the case's evidence (R-15); each chosen recording's key
+    content is a field of its own (`key_<id>`), added for the case's evidence."""
+
+    extractor = forms.ModelChoiceField(
+        label=_("提取人（持有人）"),
+        queryset=User.objects.filter(is_active=True).order_by("username"),
+        help_text=_("把光盘带走、交给案卷的人，可以是制作人本人。"),
+    )
+    purpose = forms.CharField(
+        label=_("证明对象"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+    recipient = forms.CharField(label=_("接收单位或人员"), max_length=200, required=False)
+    copies = forms.IntegerField(label=_("制作份数"), min_value=1, max_value=10, initial=1)
+
+    def __init__(self, *args, evidence=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.evidence = list(evidence)
+        for use in self.evidence:
+            self.fields[f"key_{use.recording_id}"] = forms.CharField(
+                label=_("关键内容和相应时间段"), required=False, max_length=4000,
+                widget=forms.Textarea(attrs={"rows": 2, "placeholder": KEY_EXAMPLE}),
+            )  # fmt: skip
+
+
+class DiscCheckForm(Form):
+    image = forms.FileField(
+        label=_("光盘镜像文件"),
+        help_text=_("刻录后从光盘读出的镜像（.iso），或制作时下载的镜像。"),
     )

@@ -58,3 +58,9 @@ def clock_ms(milliseconds: int | None) -> str:
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+@register.filter
+def key_field(form, recording_id: int):
+    """The evidence disc form's key-content field of one recording."""
+    return form[f"key_{recording_id}"]

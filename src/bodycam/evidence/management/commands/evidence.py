@@ -4,7 +4,6 @@ from pathlib import Path
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from bodycam.access.models import ViewingRequest
 from bodycam.accounts.models import User
 from bodycam.evidence import cases, checking, discs
 from bodycam.evidence import extraction as extraction_rules
@@ -13,9 +12,6 @@ from bodycam.lib.cli import DomainCommand
 from bodycam.lib.errors import Refused, bilingual, bilingual_id
 from bodycam.lib.parsing import parse_day
 from bodycam.recordings.models import Recording
-
-NO_CASE = _("没有案件编号为 %(number)s 的案卷。")
-NO_USER = _("没有用户名为 %(name)s 的在职用户。")
 
 
 class Command(DomainCommand):
@@ -112,12 +108,7 @@ class Command(DomainCommand):
             raise Refused(_("文件 %(path)s 已存在，不会覆盖。"), code="exists", path=out)
         if not target.parent.is_dir():
             raise Refused(_("路径不存在：%(path)s"), code="no_such_path", path=str(target.parent))
-        grant = None
-        if request:
-            grant = ViewingRequest.objects.filter(number=request).first()
-            if grant is None:
-                raise Refused(_("没有登记号为 %(number)s 的查阅登记。"), code="no_request",
-                              number=request)  # fmt: skip
+        grant = extraction_rules.grant_numbered(request)
         extraction = extraction_rules.extract(
             found, cases.recordings_numbered(recording, Recording.objects.all()), _user(maker),
             _user(extractor), purpose, recipient=recipient, copies=copies,
@@ -174,10 +165,7 @@ def _both(problems: list[dict]) -> list[str]:
 
 
 def _case(number: str) -> Case:
-    found = Case.objects.filter(number=number).first()
-    if found is None:
-        raise Refused(NO_CASE, code="no_case", number=number)
-    return found
+    return cases.case_numbered(number, Case.objects.all())
 
 
 def _key_content(values: list[str]) -> dict[int, extraction_rules.KeyContent]:
@@ -192,10 +180,7 @@ def _key_content(values: list[str]) -> dict[int, extraction_rules.KeyContent]:
 
 
 def _user(name: str) -> User:
-    user = User.objects.filter(username=name, is_active=True).first()
-    if user is None:
-        raise Refused(NO_USER, code="no_user", name=name)
-    return user
+    return cases.active_user(name)
 
 
 def _day(text: str | None) -> date | None:
