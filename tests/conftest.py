@@ -6,6 +6,8 @@ from bodycam.devices import registry
 from bodycam.ledger import guards
 from tests.factories import UserFactory
 
+pytest_plugins = ["tests.objectstores"]  # blob stores on local files, moto and SeaweedFS
+
 
 @pytest.fixture(autouse=True)
 def isolated_data_dir(settings, tmp_path):

@@ -12,7 +12,6 @@ from bodycam.recordings.resolution import Given
 from bodycam.recordings.storage import blob_store
 from tests import media
 from tests.factories import UserFactory
-from tests.recordings.conftest import moto_endpoint, s3_store  # noqa: F401  (fixtures)
 
 
 @pytest.fixture(scope="session")

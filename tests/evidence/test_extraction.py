@@ -249,3 +249,20 @@ def _ledger_commands(disc: Path) -> list[list[str]]:
     commands = [line.split() for line in lines if line.startswith("python3 ")]
     assert commands
     return [[sys.executable, *command[1:]] for command in commands]
+
+
+@needs_tools
+def test_a_disc_is_made_from_originals_kept_in_seaweedfs(
+    seaweed_store, tmp_path, officer, records_clerk, head, custodian
+):
+    stored = [ingested(media.make_mp4(tmp_path / f"s3-{n}.mp4", 1), officer) for n in (1, 2)]
+    assert all(r.storage == "s3" and seaweed_store.exists(r.sha256) for r in stored)
+    cases.open_case(CASE, records_clerk, title="无证经营", retention="永久")
+    grant(records_clerk, stored, head, custodian, route="litigation",
+          rights=["view", "download"])  # fmt: skip
+    result, image = _extract(tmp_path, stored, records_clerk, officer)
+    assert result["ok"], result
+    disc = _extracted(image, tmp_path / "out")
+    check = subprocess.run(["sha256sum", "-c", "manifest.sha256"], cwd=disc, capture_output=True)
+    assert check.returncode == 0
+    assert _run("verify-disc", str(image))["passed"]

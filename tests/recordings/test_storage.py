@@ -1,5 +1,7 @@
-"""The blob store contract, run against both backends: local files, and S3 on a real moto_server."""
+"""The blob store contract, run against both backends: local files, and S3 on two real peers, an
+emulator (moto_server) and a distributed object store (SeaweedFS)."""
 
+import contextlib
 import hashlib
 import multiprocessing
 import os
@@ -14,6 +16,7 @@ import pytest
 from botocore.exceptions import ClientError
 from django.core.exceptions import ImproperlyConfigured
 
+from bodycam import health
 from bodycam.recordings.storage import StorageFull
 from bodycam.recordings.storage_s3 import object_key
 
@@ -241,7 +244,8 @@ def test_s3_bucket_without_object_lock_is_refused(s3_store):
         s3_store.ensure_bucket()
 
 
-def test_s3_sweep_aborts_abandoned_multipart_uploads(s3_store):
+def test_s3_sweep_aborts_abandoned_multipart_uploads(moto_store):
+    s3_store = moto_store
     # moto reports every upload as initiated in 2010: here that stands for "abandoned long ago".
     s3_store.client.create_multipart_upload(Bucket=s3_store.bucket, Key=object_key(sha(b"x")))
     assert s3_store.sweep() == 1
@@ -267,3 +271,41 @@ def test_a_file_already_hashed_is_adopted_once_and_read_back(store, tmp_path):
     assert list(store.keys()) == [sha(data)] and list(store.keys(sha(data)[:3])) == [sha(data)]
     assert list(store.keys("f" if not sha(data).startswith("f") else "0")) == []
     assert store.age_seconds(sha(data)) < 60
+
+
+@contextlib.contextmanager
+def lock_headers_dropped(store):
+    """The store is sent no lock with each object, though every request succeeds: a store that
+    accepts a lock but does not keep it, as some S3 imitations do."""
+
+    def drop(request, **kwargs):
+        for header in [h for h in request.headers if h.lower().startswith("x-amz-object-lock")]:
+            del request.headers[header]
+
+    events = store.client.meta.events
+    events.register("before-sign.s3.PutObject", drop)
+    try:
+        yield
+    finally:
+        events.unregister("before-sign.s3.PutObject", drop)
+
+
+def test_seaweedfs_enforces_the_lock_and_passes_the_worm_proof(seaweed_store):
+    seaweed_store.prove_worm()  # a canary locked for a day could not be deleted
+    canaries = seaweed_store.client.list_object_versions(
+        Bucket=seaweed_store.bucket, Prefix="canary/"
+    )["Versions"]
+    assert len(canaries) == 2  # this one and the one ensure_bucket wrote: both still there
+    assert seaweed_store.sweep() == 0  # young canaries stay until their lock has run out
+
+
+def test_a_store_that_accepts_a_lock_but_lets_it_be_deleted_is_refused(
+    seaweed_store, client, monkeypatch
+):
+    monkeypatch.setattr(health, "_WORM_PROVEN", {})
+    with lock_headers_dropped(seaweed_store):
+        with pytest.raises(ImproperlyConfigured, match=r"允许删除锁定期内的对象.*does not enforce"):
+            seaweed_store.ensure_bucket()  # what `bodycam migrate` does
+        report = client.get("/healthz")
+    assert report.status_code == 503
+    assert report.json()["storage"] == "error: object lock not enforced"

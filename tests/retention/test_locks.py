@@ -1,6 +1,8 @@
-"""On an object store with Object Lock (R-14): the lock follows the retention date and is
-never shortened; a locked original cannot be removed, whatever the approvals say."""
+"""On an object store with Object Lock (R-14), moto and SeaweedFS: the lock follows the retention
+date and is never shortened; a locked original cannot be removed, whatever the approvals say;
+once its lock has run out, an approved disposal removes it and its copies."""
 
+import time
 from datetime import date, timedelta
 
 import pytest
@@ -8,6 +10,7 @@ from django.utils import timezone
 
 from bodycam.evidence import cases
 from bodycam.recordings.models import Recording
+from bodycam.recordings.storage_s3 import object_key
 from bodycam.retention import disposal
 from tests import media
 from tests.access.conftest import ingested
@@ -55,3 +58,25 @@ def test_a_locked_original_survives_an_approved_disposal_and_is_retried_later(
     assert s3_store.exists(recording.sha256)  # the lock refused the delete: nothing lost
     assert recording.bytes_removed_at is None  # so the daily job tries again
     assert disposal.remove_blobs() == 0 and s3_store.exists(recording.sha256)
+
+
+def test_on_seaweedfs_an_approved_disposal_removes_what_is_no_longer_locked(
+    seaweed_store, settings, tmp_path, officer, head, records_clerk,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    settings.MINIMUM_RETENTION_DAYS = 0  # locks that run out at once (start-up refuses this)
+    recording = ingested(media.make_mp4(tmp_path / "c.mp4", 1, creation_time=None), officer)
+    keys = [recording.sha256, *recording.derived.values_list("sha256", flat=True)]
+    _mode, until = seaweed_store.retention(recording.sha256)
+    time.sleep(max(0.0, (until - timezone.now()).total_seconds()) + 1.1)
+    batch = disposal.collect()
+    disposal.approve(batch, head)
+    with django_capture_on_commit_callbacks(execute=True):
+        disposal.approve(batch, records_clerk)
+    recording.refresh_from_db()
+    assert recording.disposed_at is not None and recording.bytes_removed_at is not None
+    for key in keys:  # the original and its derived copies, every version
+        listed = seaweed_store.client.list_object_versions(
+            Bucket=seaweed_store.bucket, Prefix=object_key(key)
+        )
+        assert not listed.get("Versions") and not listed.get("DeleteMarkers")

@@ -14,7 +14,9 @@ Joliet (what Windows and `xorriso` show) and UDF show the same names the manifes
 import hashlib
 import io
 import os
+import queue
 import re
+import threading
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -116,14 +118,38 @@ def iso9660_name(name: str, is_dir: bool, used: set[str]) -> str:
         number += 1
 
 
+class _Hasher:
+    """Hashing in a thread of its own, in the order asked, while the copying goes on: hashlib
+    lets go of the GIL on large buffers. The sources' hashes and the image's each get one, so
+    on two cores the two passes overlap the copy (bench/evidence.py: 1.9 → 1.4 × cp)."""
+
+    def __init__(self) -> None:
+        self._queue: queue.Queue = queue.Queue(maxsize=64)  # at most 64 MiB waiting
+        self._thread = threading.Thread(target=self._run, name="disc-hasher", daemon=True)
+        self._thread.start()
+
+    def update(self, digest: "hashlib._Hash", data: bytes) -> None:
+        self._queue.put((digest, data))
+
+    def _run(self) -> None:
+        while (item := self._queue.get()) is not None:
+            item[0].update(item[1])
+
+    def close(self) -> None:
+        """Wait until everything asked is hashed (harmless twice)."""
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+
+
 class _Source:
     """What pycdlib copies from: opened only while copied (a disc of thousands of files holds
     one open file at a time), hashing exactly the bytes handed over."""
 
     mode = "rb"  # pycdlib checks for a binary file
 
-    def __init__(self, item: DiscFile) -> None:
-        self._item, self.size = item, item.size
+    def __init__(self, item: DiscFile, hasher: _Hasher) -> None:
+        self._item, self.size, self._hasher = item, item.size, hasher
         self._file: IO[bytes] | None = None
         self.hash = hashlib.sha256()
         self.copied = 0
@@ -143,7 +169,7 @@ class _Source:
     def read(self, size: int = -1) -> bytes:
         assert self._file is not None
         chunk = self._file.read(size)
-        self.hash.update(chunk)
+        self._hasher.update(self.hash, chunk)
         self.copied += len(chunk)
         if self.copied >= self.size or not chunk:
             self.close()
@@ -164,8 +190,8 @@ class _ImageHash:
     mode = "wb"
     _ZEROS = bytes(BLOCK)
 
-    def __init__(self, raw: IO[bytes], data_start: int, data_end: int) -> None:
-        self._raw, self._start, self._end = raw, data_start, data_end
+    def __init__(self, raw: IO[bytes], data_start: int, data_end: int, hasher: _Hasher) -> None:
+        self._raw, self._start, self._end, self._hasher = raw, data_start, data_end, hasher
         self._hash = hashlib.sha256()
         self._done = 0
         self._pending: list[tuple[int, bytes]] = []
@@ -183,7 +209,7 @@ class _ImageHash:
     def _zeros(self, count: int) -> None:
         while count > 0:
             step = min(count, BLOCK)
-            self._hash.update(self._ZEROS[:step])
+            self._hasher.update(self._hash, self._ZEROS[:step])
             count -= step
 
     def _advance(self, target: int) -> None:
@@ -197,7 +223,7 @@ class _ImageHash:
                 return
             else:
                 self._zeros(offset - self._done)
-                self._hash.update(data)
+                self._hasher.update(self._hash, data)
                 self._done = offset + len(data)
         self._pending = later
         self._zeros(target - self._done)
@@ -212,15 +238,19 @@ class _ImageHash:
             self.ok = False
         elif self._start <= offset < self._end:
             self._advance(offset)
-            self._hash.update(data)
+            self._hasher.update(self._hash, bytes(data))
             self._done = offset + written
         else:
             self._pending.append((offset, bytes(data)))
         return written
 
-    def finish(self) -> str | None:
+    def finish(self) -> None:
+        """Hash what is left up to the end of the image."""
         if self.ok:
             self._advance(self._raw.seek(0, os.SEEK_END))
+
+    def digest(self) -> str | None:
+        """The image's SHA-256 (once the hasher is closed), None if it could not follow."""
         return self._hash.hexdigest() if self.ok else None
 
 
@@ -262,7 +292,8 @@ def build_image(
     iso = pycdlib.PyCdlib()
     iso.new(interchange_level=3, joliet=3, udf="2.60", vol_ident=_d_characters(volume)[:16])
     layout = _Layout(iso)
-    sources = [(item, _Source(item)) for item in files]
+    hasher, image_hasher = _Hasher(), _Hasher()  # the two streams on two cores
+    sources = [(item, _Source(item, hasher)) for item in files]
     try:
         paths = [layout.add(item, source) for item, source in sources]
         start, end = _data_region(
@@ -272,26 +303,30 @@ def build_image(
         # hash can follow the writes (an internal list, hence pycdlib pinned).
         iso.inodes.sort(key=lambda node: node.extent_location() if node.get_data_length() else -1)
         with out.open("wb") as raw:
-            hashing = _ImageHash(raw, start, end)
+            hashing = _ImageHash(raw, start, end, image_hasher)
             iso.write_fp(
                 cast(BinaryIO, hashing), blocksize=BLOCK, progress_cb=_two_argument(progress)
             )
-            digest = hashing.finish()
+            hashing.finish()
             size = raw.seek(0, os.SEEK_END)
             raw.flush()
             os.fsync(raw.fileno())
         iso.close()
+        hasher.close()
+        image_hasher.close()
         for item, source in sources:
             if source.copied != source.size or (
                 item.sha256 and source.hash.hexdigest() != item.sha256
             ):
                 raise SourceChanged(item.path)
     except BaseException:
+        hasher.close()
+        image_hasher.close()
         for _, source in sources:
             source.close()
         out.unlink(missing_ok=True)
         raise
-    return Image(sha256=digest or file_sha256(out), size=size)
+    return Image(sha256=hashing.digest() or file_sha256(out), size=size)
 
 
 def _data_region(iso: Any, paths: list[str]) -> tuple[int, int]:

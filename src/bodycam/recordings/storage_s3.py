@@ -17,6 +17,7 @@ import contextlib
 import functools
 import hashlib
 import os
+import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
@@ -43,7 +44,13 @@ from bodycam.recordings.storage_local import (
 PREFIX = "originals/"
 LOCK_MODE = "COMPLIANCE"
 NOT_FOUND = {"404", "NoSuchKey", "NotFound", "NoSuchBucket"}
+REFUSED_WHILE_LOCKED = {"AccessDenied", "InvalidRequest", "ObjectLocked"}
 FULL_CODES = {"XMinioStorageFull", "XMinioAdminBucketQuotaExceeded", "QuotaExceeded"}
+WORM_NOT_ENFORCED = _(
+    "存储桶 %(bucket)s 接受了对象锁定，却允许删除锁定期内的对象（试写的锁定对象被删除了），"
+    "不能保证原始记录不被删除；请换用真正执行对象锁定（合规模式）的对象存储。"
+)
+CANARY_PREFIX = "canary/"
 UNLOCKED_BUCKET = _(
     "存储桶 %(bucket)s 未启用对象锁定（Object Lock）和版本控制，不能存放原始记录；"
     "对象锁定只能在创建存储桶时启用，请换用新的存储桶。"
@@ -73,7 +80,13 @@ def _client(endpoint: str, region: str, access_key: str, secret_key: str) -> Any
         region_name=region,
         aws_access_key_id=access_key or None,  # empty: the usual credential chain
         aws_secret_access_key=secret_key or None,
-        config=Config(retries={"mode": "standard", "max_attempts": 5}, max_pool_connections=16),
+        # SigV4 for presigned URLs too (botocore presigns with SigV2 by default, which AWS's
+        # newer regions and SeaweedFS refuse with a 403).
+        config=Config(
+            signature_version="s3v4",
+            retries={"mode": "standard", "max_attempts": 5},
+            max_pool_connections=16,
+        ),
     )
 
 
@@ -167,6 +180,27 @@ class S3BlobStore:
         versioned = self.client.get_bucket_versioning(Bucket=self.bucket).get("Status")
         if not locked or versioned != "Enabled":
             raise ImproperlyConfigured(bilingual(UNLOCKED_BUCKET, bucket=self.bucket))
+        self.prove_worm()
+
+    def prove_worm(self) -> None:
+        """Prove the store enforces the lock it accepts: write a canary locked for a day and
+        try to delete that very version. A store that lets the delete through (a known failure
+        of S3 imitations) is refused: ImproperlyConfigured, with a message saying why."""
+        key = f"{CANARY_PREFIX}{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:12]}"
+        until = _whole_seconds(datetime.now(UTC) + timedelta(days=1))
+        put = self.client.put_object(
+            Bucket=self.bucket, Key=key, Body=b"bodycam WORM canary", **self._lock(until)
+        )
+        version = put.get("VersionId")
+        if not version:
+            raise ImproperlyConfigured(bilingual(UNLOCKED_BUCKET, bucket=self.bucket))
+        try:
+            self.client.delete_object(Bucket=self.bucket, Key=key, VersionId=version)
+        except ClientError as exc:
+            if _code(exc) in REFUSED_WHILE_LOCKED:
+                return
+            raise
+        raise ImproperlyConfigured(bilingual(WORM_NOT_ENFORCED, bucket=self.bucket))
 
     # -- writing ------------------------------------------------------------------------------
 
@@ -391,8 +425,22 @@ class S3BlobStore:
         return bool(versions)
 
     def sweep(self) -> int:
-        """Remove local staging leftovers and abort multipart uploads idle for 24 h."""
-        return sweep_staging(self.staging_dir) + self._abort_stale_uploads()
+        """Remove local staging leftovers, abort multipart uploads idle for 24 h and remove
+        WORM canaries whose lock has run out."""
+        return sweep_staging(self.staging_dir) + self._abort_stale_uploads() + self._old_canaries()
+
+    def _old_canaries(self) -> int:
+        cutoff = datetime.now(UTC) - timedelta(days=1, hours=1)
+        listed = self.client.list_object_versions(Bucket=self.bucket, Prefix=CANARY_PREFIX)
+        removed = 0
+        for version in listed.get("Versions", []) + listed.get("DeleteMarkers", []):
+            if version["LastModified"] < cutoff:
+                with contextlib.suppress(ClientError):  # still locked: next time
+                    self.client.delete_object(
+                        Bucket=self.bucket, Key=version["Key"], VersionId=version["VersionId"]
+                    )
+                    removed += 1
+        return removed
 
     def _abort_stale_uploads(self) -> int:
         cutoff = datetime.now(UTC) - timedelta(seconds=STALE_SECONDS)
