@@ -11,6 +11,7 @@ from bodycam.devices import api as devices_api
 from bodycam.evidence import api as evidence_api
 from bodycam.ledger import api as ledger_api
 from bodycam.recordings import api as recordings_api
+from bodycam.retention import api as retention_api
 
 router = DefaultRouter()
 router.register("users", accounts_api.UserViewSet, basename="user")
@@ -31,6 +32,10 @@ router.register(
 )
 router.register("evidence/cases", evidence_api.CaseViewSet, basename="api-case")
 router.register("evidence/discs", evidence_api.ExtractionViewSet, basename="api-extraction")
+router.register("retention/holds", retention_api.HoldViewSet, basename="api-hold")
+router.register(
+    "retention/batches", retention_api.DisposalBatchViewSet, basename="api-disposal-batch"
+)
 
 urlpatterns = [
     path("uploads/", include("bodycam.uploads.urls")),
