@@ -36,7 +36,7 @@ from bodycam.compliance.rules import (
     recordings_of,
 )
 from bodycam.devices.models import PreUseCheck
-from bodycam.ledger.entries import record
+from bodycam.ledger.entries import record, record_many
 from bodycam.ledger.models import Action
 from bodycam.lib import wallclock
 from bodycam.recordings.models import Kind, Recording
@@ -226,17 +226,36 @@ def findings_about(kind: str, numbers: list[int], rules: frozenset[str]) -> dict
     return found
 
 
+class NewFindings:
+    """Findings a batch made, written together at its end: one INSERT of the findings and one
+    of their ledger entries (ledger.entries.record_many)."""
+
+    def __init__(self) -> None:
+        self.made: list[Finding] = []
+
+    def flush(self) -> None:
+        rows = Finding.objects.bulk_create(self.made)
+        record_many([
+            (Action.COMPLIANCE, finding, None, {
+                "event": FindingEvent.FOUND, "rule": finding.rule,
+                "requirement": finding.requirement, "facts": finding.facts,
+            })
+            for finding in rows
+        ])  # fmt: skip
+        self.made = []
+
+
 def reconcile(kind: str, number: int, breaches: list[Breach], existing: dict,
-              now: datetime) -> Tally:  # fmt: skip
+              now: datetime, new: NewFindings) -> Tally:  # fmt: skip
     """Make the findings about one subject (`existing`, by rule and key) say what the rules
-    found now."""
+    found now; new findings are added to `new`, written when it is flushed."""
     tally = Tally()
     seen = set()
     for breach in breaches:
         seen.add((breach.rule, breach.key))
         finding = existing.get((breach.rule, breach.key))
         if finding is None:
-            _create(kind, number, breach, now)
+            new.made.append(_new(kind, number, breach, now))
             tally.found += 1
         elif finding.status == Status.CLEARED:
             _change(finding, breach, now, Status.OPEN, FindingEvent.REOPENED)
@@ -256,16 +275,14 @@ def reconcile(kind: str, number: int, breaches: list[Breach], existing: dict,
     return tally
 
 
-def _create(kind: str, number: int, breach: Breach, now: datetime) -> None:
-    finding = Finding.objects.create(
+def _new(kind: str, number: int, breach: Breach, now: datetime) -> Finding:
+    return Finding(
         rule=breach.rule, requirement=REQUIREMENT[Rule(breach.rule)], key=breach.key,
         **_subject(kind, number), activity=breach.activity,
         recording_id=breach.recording.pk if breach.recording is not None else None,
         device_id=breach.device_id, officer_id=breach.officer_id, facts=breach.facts,
         severity=breach.severity, found_at=now, updated_at=now,
     )  # fmt: skip
-    record(Action.COMPLIANCE, finding, None, event=FindingEvent.FOUND, rule=finding.rule,
-           requirement=finding.requirement, facts=finding.facts)  # fmt: skip
 
 
 def _change(finding: Finding, breach: Breach, now: datetime, status: str, event: str) -> None:
@@ -292,9 +309,11 @@ def _check_activities(ids: list[int], now: datetime, with_recordings: bool = Fal
     if with_recordings:
         tally.add(_judge_recordings(recordings, checks, speech_by, now))
     existing = findings_about("activity", [a.pk for a in loaded], ACTIVITY_RULES)
+    new = NewFindings()
     for activity in loaded:
         breaches = activity_breaches(activity, is_judged(activity), checks, speech_by, now)
-        tally.add(reconcile("activity", activity.pk, breaches, existing[activity.pk], now))
+        tally.add(reconcile("activity", activity.pk, breaches, existing[activity.pk], now, new))
+    new.flush()
     return tally
 
 
@@ -311,9 +330,11 @@ def _judge_recordings(
 ) -> Tally:  # fmt: skip
     tally = Tally()
     existing = findings_about("recording", [r.pk for r in batch], RECORDING_RULES)
+    new = NewFindings()
     for recording in batch:
         breaches = recording_breaches(recording, checks, speech_by.get(recording.pk), now)
-        tally.add(reconcile("recording", recording.pk, breaches, existing[recording.pk], now))
+        tally.add(reconcile("recording", recording.pk, breaches, existing[recording.pk], now, new))
+    new.flush()
     return tally
 
 

@@ -113,34 +113,56 @@ def record(
     `actor` is a user or None for the system; their name and badge number are copied so that
     the entry stays readable whatever later happens to the account.
     """
-    action = Action(action)
-    about = Subject.of(subject)
+    return record_many([(action, subject, actor, payload)])[0]
+
+
+Item = tuple[Action | str, Subject | models.Model | None, Any, dict[str, Any]]
+
+
+def record_many(items: list[Item]) -> list[LedgerEntry]:
+    """Append several entries, in the order given, through the same path as `record`: one
+    reservation of consecutive sequence numbers and one INSERT (a nightly run that finds
+    thousands of breaches writes their entries per batch)."""
+    if not items:
+        return []
     with transaction.atomic(savepoint=False):  # all or nothing with the caller's change
-        seq = _take_sequence_number()
-        entry = LedgerEntry(
-            seq=seq,
-            time=timezone.now(),
-            actor_id=getattr(actor, "pk", None),
-            actor_name=(getattr(actor, "full_name", "") or getattr(actor, "username", "")),
-            actor_badge=getattr(actor, "badge_number", None) or "",
-            action=action.value,
-            subject_kind=about.kind,
-            subject_id=about.id,
-            subject_sha256=about.sha256,
-            payload_json=canonical_json(payload),
-        )
-        entry.leaf_hash = leaf_hash(entry_bytes(entry))
-        entry.save()
+        first = _take_sequence_numbers(len(items))
+        now = timezone.now()
+        entries = [
+            _entry(first + offset, now, action, subject, actor, payload)
+            for offset, (action, subject, actor, payload) in enumerate(items)
+        ]
+        LedgerEntry.objects.bulk_create(entries)
+    return entries
+
+
+def _entry(seq: int, now: Any, action: Action | str, subject: Any, actor: Any,
+           payload: dict[str, Any]) -> LedgerEntry:  # fmt: skip
+    about = Subject.of(subject)
+    entry = LedgerEntry(
+        seq=seq,
+        time=now,
+        actor_id=getattr(actor, "pk", None),
+        actor_name=(getattr(actor, "full_name", "") or getattr(actor, "username", "")),
+        actor_badge=getattr(actor, "badge_number", None) or "",
+        action=Action(action).value,
+        subject_kind=about.kind,
+        subject_id=about.id,
+        subject_sha256=about.sha256,
+        payload_json=canonical_json(payload),
+    )
+    entry.leaf_hash = leaf_hash(entry_bytes(entry))
     return entry
 
 
-def _take_sequence_number() -> int:
-    """The next sequence number. The UPDATE locks the state row until the caller's transaction
-    ends, so appends are serialised and numbers are gap-free."""
+def _take_sequence_numbers(count: int) -> int:
+    """The first of `count` consecutive sequence numbers. The UPDATE locks the state row until
+    the caller's transaction ends, so appends are serialised and numbers are gap-free."""
     table = LedgerState._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET next_seq = next_seq + 1 WHERE id = 1 RETURNING next_seq - 1"
+            f"UPDATE {table} SET next_seq = next_seq + %s WHERE id = 1 RETURNING next_seq - %s",
+            [count, count],
         )
         row = cursor.fetchone()
     if row is not None:
@@ -148,7 +170,7 @@ def _take_sequence_number() -> int:
     # The state row is made by a migration; a database emptied wholesale (tests) lacks it.
     with contextlib.suppress(IntegrityError), transaction.atomic():
         LedgerState.objects.create(pk=1, next_seq=stored_size())
-    return _take_sequence_number()
+    return _take_sequence_numbers(count)
 
 
 def stored_size() -> int:
