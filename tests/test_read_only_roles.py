@@ -24,8 +24,9 @@ pytestmark = pytest.mark.django_db(transaction=True, reset_sequences=True)
 # What each of these roles may change (everything else is refused).
 ALLOWED = {
     "auditor": {"ledger-verify-now", "ledger-verify", "ledger-head-list"},
-    "supervisor": set(),
-    "head": {"api-secrecy-change-list"},  # raising a recording's secrecy level
+    "supervisor": {"api-hold-list"},  # a spot check in progress holds what it samples
+    # raising a recording's secrecy level; a legal hold
+    "head": {"api-secrecy-change-list", "api-hold-list"},
     "administrator": {"people-import", "device-import"},
 }
 NOT_CHANGES = PUBLIC | {"logout", "api-docs"}
