@@ -347,3 +347,9 @@ def test_ingest_into_s3_locks_the_original_for_at_least_a_year(card, recorder, s
         assert blob.read() == card["segment1"].read_bytes()
     mode, until = s3_store.retention(recording.sha256)
     assert mode == "COMPLIANCE" and until >= timezone.now() + timedelta(days=365)
+
+
+def test_a_path_that_does_not_exist_is_refused_before_anything_is_taken_in(card, tmp_path):
+    with pytest.raises(CommandError, match=r"路径不存在：/no/such/path / No such path: /no/such"):
+        _ingest(tmp_path / "recorder", "/no/such/path")
+    assert not Recording.objects.exists() and not LedgerEntry.objects.exists()

@@ -33,6 +33,9 @@ class Command(BaseCommand):
     def handle(self, *args, paths, device, officer, activity, as_json, watch, settle, **options):
         if not paths and watch is None:
             raise CommandError(bilingual(_("请给出要采集的文件或文件夹。")))
+        missing = [str(p) for p in [*paths, *([watch] if watch else [])] if not p.exists()]
+        if missing:  # refused before anything is taken in: a typo, or a recorder not docked
+            raise CommandError(bilingual(_("路径不存在：%(path)s"), path="、".join(missing)))
         try:
             given = Given(
                 device=device_by_serial(device) if device else None,
