@@ -36,10 +36,10 @@ OWN_ACCOUNT = {"account-password", "token-new", "token-revoke", "api-token-list"
 
 
 @pytest.fixture
-def world(tmp_path, custodian, officer, device):
+def world(tmp_path, custodian, officer, issued):
     """One of everything, each with pk 1, so that every URL's object exists."""
     start = timezone.now() - timedelta(hours=2)
-    activity = lifecycle.open_activity("investigation", [officer], start, officer, devices=[device])
+    activity = lifecycle.open_activity("investigation", [officer], start, officer, devices=[issued])
     lifecycle.close_activity(activity, start + timedelta(hours=1), officer)
     exemptions.file_exemption(activity, "emergency", "依据", "事实", officer)
     list(ingest_paths([media.make_mp4(tmp_path / "TA-007_JX0227_20261120093621.MP4")], Given()))

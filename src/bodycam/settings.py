@@ -293,6 +293,12 @@ CLOCK_AGREEMENT_SECONDS = env_int("BODYCAM_CLOCK_AGREEMENT_SECONDS", 60, minimum
 # How far outside an activity's start and end a recording may fall and still be linked to it.
 LINK_TOLERANCE_MINUTES = env_int("BODYCAM_LINK_TOLERANCE_MINUTES", 10, minimum=0)
 
+# Activities: a start further back than this many days, or before the rules took
+# effect, is entered only as 补录 with a reason; officers correct their own activity while it
+# is open and this many days after it ended (the records office at any time).
+ACTIVITY_LATE_ENTRY_DAYS = env_int("BODYCAM_ACTIVITY_LATE_ENTRY_DAYS", 3, minimum=1)
+ACTIVITY_CORRECTION_DAYS = env_int("BODYCAM_ACTIVITY_CORRECTION_DAYS", 7, minimum=0)
+
 # The regulation's effective date: activities before it are not judged.
 REGULATION_EFFECTIVE_DATE = env_date("BODYCAM_REGULATION_EFFECTIVE_DATE", date(2026, 1, 1))
 

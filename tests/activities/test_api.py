@@ -22,14 +22,14 @@ EXEMPTIONS = "/api/v1/exemptions/"
 
 
 @pytest.fixture
-def activity(officer, device):
+def activity(officer, issued):
     """An open routine inspection by the officer (JX0227) with device TA-007, begun an hour ago."""
     return lifecycle.open_activity(
         "routine_inspection",
         [officer],
         timezone.now() - timedelta(hours=1),
         officer,
-        devices=[device],
+        devices=[issued],
         subject_name="某某餐饮有限公司",
     )
 
@@ -88,7 +88,7 @@ def _exemption_body(activity, **overrides) -> dict:
 # Opening (R-03) -----------------------------------------------------------------------------
 
 
-def test_an_officer_opens_an_activity_with_devices_and_a_ledger_entry(api, officer, device):
+def test_an_officer_opens_an_activity_with_devices_and_a_ledger_entry(api, officer, issued):
     response = _as(api, officer).post(ACTIVITIES, _open_body(), format="json")
     assert response.status_code == 201, response.content
     data = response.json()
@@ -97,7 +97,7 @@ def test_an_officer_opens_an_activity_with_devices_and_a_ledger_entry(api, offic
     assert data["subject_name"] == "某某餐饮有限公司" and data["away_from_base"] is True
     activity = EnforcementActivity.objects.get(pk=data["id"])
     assert list(activity.officers.all()) == [officer]
-    assert list(activity.devices.all()) == [device]
+    assert list(activity.devices.all()) == [issued]
     assert activity.opened_by == officer
     assert events_of(activity) == ["opened"]
     entry = last_entry_of(activity)
@@ -127,7 +127,7 @@ def test_an_activity_type_outside_the_five_of_r03_is_refused(api, officer, devic
     assert not EnforcementActivity.objects.exists()
 
 
-def test_a_start_an_hour_in_the_future_is_refused(api, officer, device):
+def test_a_start_an_hour_in_the_future_is_refused(api, officer, issued):
     body = _open_body(started_at=_iso(timedelta(hours=1)))
     response = _as(api, officer).post(ACTIVITIES, body, format="json")
     assert response.status_code == 400
@@ -194,7 +194,77 @@ def test_an_officer_not_on_the_activity_cannot_close_or_see_it(api, activity):
     assert activity.status == ActivityStatus.OPEN
 
 
-def test_away_from_base_the_return_time_given_at_close_is_stored(api, officer, device):
+# Corrections (hard rule 6, R-23) ---------------------------------------------------------------
+
+
+def test_the_officer_corrects_the_start_with_a_reason_and_the_ledger_keeps_the_old_one(
+    api, officer, activity
+):
+    old, new = activity.started_at, activity.started_at - timedelta(minutes=30)
+    body = {"started_at": new.isoformat(), "reason": "到达时间填错了"}
+    response = _as(api, officer).post(f"{ACTIVITIES}{activity.pk}/correct/", body, format="json")
+    assert response.status_code == 200, response.content
+    assert datetime.fromisoformat(response.json()["started_at"]) == new
+    payload = last_entry_of(activity).payload
+    assert payload["event"] == "corrected" and payload["reason"] == "到达时间填错了"
+    assert set(payload["before"]) == {"started_at"} and payload["before"] != payload["after"]
+    assert datetime.fromisoformat(payload["before"]["started_at"]) == old
+
+
+def test_a_correction_without_a_reason_is_refused_in_both_languages(api, officer, activity):
+    _as(api, officer)
+    url = f"{ACTIVITIES}{activity.pk}/correct/"
+    assert "reason" in field_errors(api.post(url, {"location": "东城区"}, format="json"))
+    body = {"location": "东城区", "reason": " "}
+    refused(lambda **lang: api.post(url, body, format="json", **lang), 400)
+    activity.refresh_from_db()
+    assert activity.location == "" and events_of(activity) == ["opened"]
+
+
+@pytest.mark.parametrize("who", ["head", "custodian", "auditor"])
+def test_roles_that_do_not_correct_activities_are_refused(api, request, who, activity):
+    _as(api, request.getfixturevalue(who))
+    steps = (("correct", {"location": "x", "reason": "r"}), ("cancel", {"reason": "r"}))
+    for step, body in steps:
+        url = f"{ACTIVITIES}{activity.pk}/{step}/"
+        refused(lambda url=url, body=body, **lang: api.post(url, body, format="json", **lang), 403)
+    activity.refresh_from_db()
+    assert activity.status == ActivityStatus.OPEN and activity.location == ""
+
+
+def test_the_records_office_cancels_an_activity_opened_by_mistake(api, records_clerk, activity):
+    response = _as(api, records_clerk).post(
+        f"{ACTIVITIES}{activity.pk}/cancel/", {"reason": "重复登记"}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "cancelled"
+    assert response.json()["cancel_reason"] == "重复登记"
+    assert last_entry_of(activity).actor_id == records_clerk.pk
+
+
+def test_a_start_in_2001_is_refused_as_a_late_entry_without_a_reason(api, officer, issued):
+    _as(api, officer)
+    body = _open_body(started_at="2001-03-02T09:00:00+08:00")
+    refused(lambda **lang: api.post(ACTIVITIES, body, format="json", **lang), 400, "late_entry")
+    assert not EnforcementActivity.objects.exists()
+    body["late_reason"] = "整理旧档案时补录"
+    response = api.post(ACTIVITIES, body, format="json")
+    assert response.status_code == 201, response.content
+    assert response.json()["late_entry_reason"] == "整理旧档案时补录"
+
+
+def test_a_recorder_not_issued_to_the_officer_needs_a_reason(api, officer, device):
+    _as(api, officer)
+    refused(
+        lambda **lang: api.post(ACTIVITIES, _open_body(), format="json", **lang),
+        400,
+        "device_not_issued",
+    )
+    response = api.post(ACTIVITIES, _open_body(device_reason="临时借用"), format="json")
+    assert response.status_code == 201 and response.json()["device_reason"] == "临时借用"
+
+
+def test_away_from_base_the_return_time_given_at_close_is_stored(api, officer, issued):
     _as(api, officer)
     opened = api.post(ACTIVITIES, _open_body(away_from_base=True), format="json").json()
     ended, returned = timezone.now() - timedelta(minutes=10), timezone.now() - timedelta(minutes=1)
@@ -278,6 +348,7 @@ def test_no_explosion_proof_device_cannot_be_claimed_when_one_was_used(api, offi
         timezone.now() - timedelta(hours=1),
         officer,
         devices=[plain, proof],
+        device_reason="临时借用保管室的记录仪",
     )
     lifecycle.close_activity(activity, timezone.now(), officer)
     body = _exemption_body(activity, ground="explosion_hazard")

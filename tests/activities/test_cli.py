@@ -19,14 +19,14 @@ from tests.ledger_entries import events_of
 
 
 @pytest.fixture
-def activity(officer, device):
+def activity(officer, issued):
     """An open inspection away from base, begun two hours ago."""
     return lifecycle.open_activity(
         "routine_inspection",
         [officer],
         timezone.now() - timedelta(hours=2),
         officer,
-        devices=[device],
+        devices=[issued],
         away_from_base=True,
     )
 
@@ -52,7 +52,7 @@ def _open_args(*extra, **options) -> list[str]:
 
 
 @pytest.mark.django_db
-def test_open_prints_only_the_new_id(officer, device, capsys):
+def test_open_prints_only_the_new_id(officer, issued, capsys):
     call_command("activity", *_open_args())
     out = capsys.readouterr().out
     activity = EnforcementActivity.objects.get()
@@ -60,7 +60,7 @@ def test_open_prints_only_the_new_id(officer, device, capsys):
     assert activity.type == "routine_inspection" and activity.status == ActivityStatus.OPEN
     assert activity.subject_name == "某某餐饮有限公司" and activity.away_from_base is True
     assert list(activity.officers.all()) == [officer]
-    assert list(activity.devices.all()) == [device]
+    assert list(activity.devices.all()) == [issued]
     assert activity.opened_by is None  # the command line acts for no signed-in user
     assert events_of(activity) == ["opened"]
     entry = LedgerEntry.objects.get(action=Action.ACTIVITY_EVENT, subject_id=str(activity.pk))
@@ -69,7 +69,7 @@ def test_open_prints_only_the_new_id(officer, device, capsys):
 
 
 @pytest.mark.django_db
-def test_open_with_json_gives_ok_and_the_id(officer, device, capsys):
+def test_open_with_json_gives_ok_and_the_id(officer, issued, capsys):
     call_command("activity", *_open_args("--json"))
     result = json.loads(capsys.readouterr().out)
     assert result["ok"] is True and result["id"] == EnforcementActivity.objects.get().pk
@@ -78,7 +78,7 @@ def test_open_with_json_gives_ok_and_the_id(officer, device, capsys):
 @pytest.mark.django_db
 def test_a_start_without_an_offset_is_beijing_time(officer, capsys):
     call_command("activity", "open", "--type", "complaint_handling", "--officer", "JX0227",
-                 "--start", "2026-03-02T09:00:00")  # fmt: skip
+                 "--start", "2026-03-02T09:00:00", "--late-reason", "纸质记录补录")  # fmt: skip
     activity = EnforcementActivity.objects.get(pk=int(capsys.readouterr().out))
     assert activity.started_at == datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
     assert activity.away_from_base is False and not activity.devices.exists()
@@ -247,3 +247,39 @@ def test_a_script_opens_an_activity_and_closes_it_by_the_printed_id(tmp_path):
             [Action.ACTIVITY_EVENT.value],
         ).fetchall()
     assert [json.loads(row[0])["event"] for row in rows] == ["opened", "closed"]
+
+
+# correct and cancel (hard rule 6) -----------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_correct_changes_the_start_with_a_reason_for_the_named_user(activity, officer, capsys):
+    earlier = activity.started_at - timedelta(minutes=20)
+    call_command("activity", "correct", str(activity.pk), "--start", earlier.isoformat(),
+                 "--reason", "到达时间填错", "--by", officer.username, "--json")  # fmt: skip
+    assert json.loads(capsys.readouterr().out)["ok"] is True
+    activity.refresh_from_db()
+    assert activity.started_at == earlier
+    entry = LedgerEntry.objects.filter(subject_id=str(activity.pk)).order_by("seq").last()
+    assert entry.payload["event"] == "corrected" and entry.actor_id == officer.pk
+    assert entry.payload["reason"] == "到达时间填错"
+
+
+@pytest.mark.django_db
+def test_correct_by_someone_who_may_not_is_refused_in_both_languages(activity, head, capsys):
+    args = ["correct", str(activity.pk), "--location", "东城区", "--reason", "r",
+            "--by", head.username]  # fmt: skip
+    with pytest.raises(CommandError, match=r"执法人员或综合科.* / Only the officers"):
+        call_command("activity", *args)
+    activity.refresh_from_db()
+    assert activity.location == ""
+
+
+@pytest.mark.django_db
+def test_cancel_keeps_the_activity_as_cancelled(activity, records_clerk, capsys):
+    call_command("activity", "cancel", str(activity.pk), "--reason", "重复登记",
+                 "--by", records_clerk.username, "--json")  # fmt: skip
+    assert json.loads(capsys.readouterr().out)["status"] == "cancelled"
+    activity.refresh_from_db()
+    assert activity.status == ActivityStatus.CANCELLED and activity.cancel_reason == "重复登记"
+    assert events_of(activity)[-1] == "cancelled"

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from bodycam.activities import exemptions, lifecycle
 from bodycam.activities.models import ExemptionStatus
+from bodycam.devices import registry
 from bodycam.lib.errors import Refused
 from tests.devices.factories import make_device
 
@@ -49,6 +50,7 @@ def test_an_exemption_needs_its_legal_basis_and_facts(officer):
 
 def test_no_explosion_ground_when_an_explosion_proof_device_was_there(officer, custodian):
     device = make_device(custodian, "FB00001", explosion_proof=True)
+    registry.issue_device(device, officer, custodian)
     activity = _closed(officer, devices=[device])
     with pytest.raises(Refused, match="FB00001 是防爆型"):
         _file(activity, officer, ground="explosion_hazard")

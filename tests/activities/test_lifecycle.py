@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from bodycam.activities import lifecycle
 from bodycam.activities.models import ActivityStatus
+from bodycam.devices import registry
 from bodycam.lib.errors import Refused
 from tests.devices.factories import make_device
 from tests.ledger_entries import events_of
@@ -21,6 +22,7 @@ def _open(officer, **extra):
 
 def test_an_activity_opens_and_closes_with_ledger_entries(officer, custodian):
     device = make_device(custodian)
+    registry.issue_device(device, officer, custodian)
     activity = _open(officer, devices=[device], subject_name="某某餐饮有限公司")
     assert activity.status == ActivityStatus.OPEN and list(activity.devices.all()) == [device]
     lifecycle.close_activity(activity, timezone.now(), officer)
@@ -88,6 +90,7 @@ def test_activities_before_the_effective_date_are_not_judged(officer, settings):
     started = timezone.now() - timedelta(hours=1)
     day = wallclock.local_day(started)  # R-23 is judged by the Beijing day the activity began
     settings.REGULATION_EFFECTIVE_DATE = day + timedelta(days=1)
-    assert not lifecycle.is_judged(_open(officer, started_at=started))
+    before = _open(officer, started_at=started, late_reason="规定施行前的纸质记录补录")
+    assert not lifecycle.is_judged(before)
     settings.REGULATION_EFFECTIVE_DATE = day
     assert lifecycle.is_judged(_open(officer, started_at=started))

@@ -9,6 +9,7 @@ from django.utils import timezone
 from bodycam.activities import exemptions, lifecycle
 from bodycam.activities.models import EnforcementActivity, ExemptionStatus
 from tests.forms import local_input
+from tests.ledger_entries import last_entry_of
 
 pytestmark = pytest.mark.django_db
 
@@ -114,3 +115,73 @@ def test_officers_cannot_review_exemptions(client, officer):
     )
     exemption.refresh_from_db()
     assert exemption.status == ExemptionStatus.FILED
+
+
+# Corrections (hard rule 6, R-23) ------------------------------------------------------------
+
+
+def _open_form(officer, **overrides) -> dict:
+    form = {"type": "routine_inspection", "officers": [officer.pk], "subject_name": "某某超市",
+            "started_at": _local(timezone.now())}  # fmt: skip
+    return form | overrides
+
+
+def test_a_start_days_ago_asks_for_a_late_entry_reason_beside_that_field(client, officer):
+    client.force_login(officer)
+    form = _open_form(officer, started_at=_local(timezone.now() - timedelta(days=5)))
+    response = client.post(reverse("activity-new"), form)
+    assert response.status_code == 200 and not EnforcementActivity.objects.exists()
+    errors = response.context["form"].errors
+    assert "事后补录" in errors["late_reason"][0] and "__all__" not in errors
+    form["late_reason"] = "出差回来补录"
+    page = client.post(reverse("activity-new"), form, follow=True).content.decode()
+    assert "本活动是事后补录的" in page and "出差回来补录" in page
+
+
+def test_a_borrowed_recorder_asks_for_a_reason_and_shows_a_warning(client, officer, device):
+    client.force_login(officer)
+    form = _open_form(officer, devices=[device.pk])
+    response = client.post(reverse("activity-new"), form)
+    assert "TA-007" in response.context["form"].errors["device_reason"][0]
+    form["device_reason"] = "本人记录仪送修，借用"
+    page = client.post(reverse("activity-new"), form, follow=True).content.decode()
+    assert "不是发给本次执法人员的记录仪" in page and "本人记录仪送修，借用" in page
+
+
+def test_the_officer_corrects_the_subject_on_the_page_and_sees_the_old_one_kept(client, officer):
+    activity = _activity(officer)
+    client.force_login(officer)
+    url = reverse("activity-correct", args=[activity.pk])
+    form = client.get(url).context["form"]
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data |= {"subject_name": "某某便利店"}
+    missing = client.post(url, data)
+    assert "理由" in missing.context["form"].errors["reason"][0]
+    page = client.post(url, data | {"reason": "单位名称填错"}, follow=True).content.decode()
+    assert "已更正" in page and "某某便利店" in page
+    activity.refresh_from_db()
+    assert activity.subject_name == "某某便利店"
+    assert last_entry_of(activity).payload["before"] == {"subject_name": "某某超市"}
+
+
+@pytest.mark.parametrize("who", ["head", "custodian", "oversight"])
+def test_roles_that_do_not_correct_get_no_correction_page(client, request, who, officer):
+    activity = _activity(officer)
+    client.force_login(request.getfixturevalue(who))
+    assert client.get(reverse("activity-correct", args=[activity.pk])).status_code == 403
+    response = client.post(reverse("activity-cancel", args=[activity.pk]), {"reason": "x"})
+    assert response.status_code == 403
+    activity.refresh_from_db()
+    assert activity.status == "open"
+
+
+def test_cancelling_on_the_page_leaves_the_activity_shown_as_cancelled(client, officer):
+    activity = _activity(officer, closed=True)
+    client.force_login(officer)
+    page = client.post(
+        reverse("activity-cancel", args=[activity.pk]), {"reason": "误开"}, follow=True
+    ).content.decode()
+    assert "执法活动已撤销，不再要求录像" in page and "撤销理由：误开" in page
+    assert "否：活动已撤销" in page
+    listing = client.get(reverse("activities") + "?status=cancelled").content.decode()
+    assert "某某超市" in listing and "已撤销" in listing

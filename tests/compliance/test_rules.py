@@ -49,7 +49,7 @@ def test_a_long_gap_is_one_interruption_and_a_recorder_split_is_none(
 def test_a_recording_ingested_after_its_deadline_is_a_late_upload(tmp_path, issued, officer):
     start = timezone.now().replace(microsecond=0) - timedelta(days=3)
     activity = lifecycle.open_activity("investigation", [officer], start, officer,
-                                       devices=[issued])  # fmt: skip
+                                       devices=[issued], late_reason="事后补录")  # fmt: skip
     close(activity, officer, timedelta(minutes=1))
     recording = ingest(segment(tmp_path, "late.mp4", start, 5), officer, issued, activity)
     engine.check_recording(recording.pk)

@@ -193,7 +193,9 @@ def test_key_content_is_required_for_a_recording_that_stands_in_for_a_written_re
     from bodycam.activities import lifecycle
     from bodycam.recordings.models import Recording
 
-    activity = lifecycle.open_activity("investigation", [officer], clips[0].recorded_at, officer)
+    activity = lifecycle.open_activity(
+        "investigation", [officer], clips[0].recorded_at, officer, late_reason="询问笔录补录"
+    )
     Recording.objects.filter(pk=clips[0].pk).update(activity=activity)
     refused, _image = _extract(tmp_path, clips, records_clerk, officer)
     assert not refused["ok"] and "关键内容" in refused["error"]

@@ -249,7 +249,7 @@ def test_flags_name_the_device_and_officer_of_hand_named_files(card, recorder, o
 def test_a_recording_links_to_the_activity_it_was_made_in(card, recorder, officer):
     start = datetime(2026, 11, 20, 1, 30, tzinfo=UTC)  # 09:30 Beijing
     activity = lifecycle.open_activity(
-        "routine_inspection", [officer], start, officer, devices=[recorder]
+        "routine_inspection", [officer], start, officer, devices=[recorder], late_reason="补录"
     )
     lifecycle.close_activity(activity, start + timedelta(minutes=40), officer)
     [result] = _ingest(card["segment1"])

@@ -82,7 +82,9 @@ def test_linking_by_hand_is_ledgered_and_sets_the_deadline(client, records_clerk
     from datetime import UTC, datetime, timedelta
 
     start = datetime(2026, 11, 20, 1, 0, tzinfo=UTC)
-    activity = lifecycle.open_activity("routine_inspection", [officer], start, officer)
+    activity = lifecycle.open_activity(
+        "routine_inspection", [officer], start, officer, late_reason="补录"
+    )
     lifecycle.close_activity(activity, start + timedelta(hours=3), officer)
     stray = stored[2]
     client.force_login(records_clerk)

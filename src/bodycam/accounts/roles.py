@@ -77,6 +77,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     | {
         "recordings.ingest_recording",
         "recordings.change_recording",
+        "activities.correct_activity",  # with a reason; the ledger keeps what it replaced
         "recordings.change_secrecy",
         "access.view_viewingrequest",
         "access.register_viewingrequest",

@@ -6,7 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from bodycam.accounts.models import User
-from bodycam.activities import exemptions, lifecycle
+from bodycam.activities import corrections, exemptions, lifecycle
 from bodycam.activities.models import EnforcementActivity, Exemption
 from bodycam.activities.vocabulary import ActivityType
 from bodycam.devices.lookup import device_by_serial, person
@@ -48,7 +48,7 @@ class ActivitySerializer(serializers.ModelSerializer):
         fields = [
             "id", "type", "subject_name", "subject_code", "location", "officers", "devices",
             "started_at", "ended_at", "away_from_base", "returned_at", "case_number", "status",
-            "exemptions",
+            "late_entry_reason", "device_reason", "cancel_reason", "exemptions",
         ]  # fmt: skip
 
 
@@ -62,6 +62,35 @@ class OpenRequest(serializers.Serializer):
     location = serializers.CharField(required=False, allow_blank=True, default="")
     away_from_base = serializers.BooleanField(required=False, default=False)
     case_number = serializers.CharField(required=False, allow_blank=True, default="")
+    late_reason = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="补录理由（开始时间较早时必填）"
+    )
+    device_reason = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="使用非本人领用记录仪的理由"
+    )
+
+
+class CorrectRequest(serializers.Serializer):
+    """Only the fields given are corrected; officers and devices replace the lists."""
+
+    reason = serializers.CharField(help_text="更正理由")
+    type = serializers.ChoiceField(choices=ActivityType.choices, required=False)
+    officers = serializers.ListField(child=serializers.CharField(), required=False)
+    devices = serializers.ListField(child=serializers.CharField(), required=False)
+    started_at = serializers.DateTimeField(required=False)
+    ended_at = serializers.DateTimeField(required=False)
+    returned_at = serializers.DateTimeField(required=False, allow_null=True)
+    subject_name = serializers.CharField(required=False, allow_blank=True)
+    subject_code = serializers.CharField(required=False, allow_blank=True)
+    location = serializers.CharField(required=False, allow_blank=True)
+    away_from_base = serializers.BooleanField(required=False)
+    case_number = serializers.CharField(required=False, allow_blank=True)
+    late_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    device_reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CancelRequest(serializers.Serializer):
+    reason = serializers.CharField(help_text="撤销理由")
 
 
 class CloseRequest(serializers.Serializer):
@@ -84,6 +113,7 @@ class ActivityViewSet(
 
     serializer_class = ActivitySerializer
     queryset = EnforcementActivity.objects.prefetch_related("officers", "devices", "exemptions")
+    action_restrictions = {"correct": "correct", "cancel": "correct"}
 
     @extend_schema(request=OpenRequest, responses={201: ActivitySerializer})
     def create(self, request: AuthenticatedRequest, **kwargs) -> Response:
@@ -114,6 +144,30 @@ class ActivityViewSet(
         activity = self.get_object()
         body = self.validated(ReturnRequest)
         lifecycle.record_return(activity, body["returned_at"], request.user)
+        activity.refresh_from_db()
+        return Response(ActivitySerializer(activity).data)
+
+    @extend_schema(request=CorrectRequest, responses=ActivitySerializer)
+    @action(detail=True, methods=["post"])
+    def correct(self, request: AuthenticatedRequest, **kwargs) -> Response:
+        """Correct facts with a reason (the ledger keeps the values before and after); the
+        officers their own while open and some days after, the records office any."""
+        activity = self.get_object()
+        data = self.validated(CorrectRequest)
+        if "officers" in data:
+            data["officers"] = [person(badge) for badge in data["officers"]]
+        if "devices" in data:
+            data["devices"] = [device_by_serial(serial) for serial in data["devices"]]
+        corrections.correct_activity(activity, request.user, **data)
+        activity.refresh_from_db()
+        return Response(ActivitySerializer(activity).data)
+
+    @extend_schema(request=CancelRequest, responses=ActivitySerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: AuthenticatedRequest, **kwargs) -> Response:
+        """Cancel an activity opened by mistake, with a reason: it stays, as 已撤销."""
+        activity = self.get_object()
+        corrections.cancel_activity(activity, request.user, self.validated(CancelRequest)["reason"])
         activity.refresh_from_db()
         return Response(ActivitySerializer(activity).data)
 

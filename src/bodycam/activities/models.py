@@ -14,6 +14,7 @@ from bodycam.lib.restrict import RestrictedQuerySet
 class ActivityStatus(models.TextChoices):
     OPEN = "open", _("进行中")
     CLOSED = "closed", _("已结束")
+    CANCELLED = "cancelled", _("已撤销")  # opened by mistake: kept, never required
 
 
 class ActivityEvent(models.TextChoices):
@@ -25,6 +26,8 @@ class ActivityEvent(models.TextChoices):
     EXEMPTION_FILED = "exemption_filed", _("报送不予记录情形")
     EXEMPTION_ACKNOWLEDGED = "exemption_acknowledged", _("签收不予记录情形")
     EXEMPTION_RETURNED = "exemption_returned", _("退回不予记录情形")
+    CORRECTED = "corrected", _("更正执法活动")
+    CANCELLED = "cancelled", _("撤销执法活动")
 
 
 class ActivityQuerySet(RestrictedQuerySet["EnforcementActivity"]):
@@ -40,6 +43,10 @@ class ActivityQuerySet(RestrictedQuerySet["EnforcementActivity"]):
             return mine
         if action == "change" and user.has_perm("activities.add_enforcementactivity"):
             return mine
+        if action == "correct":  # the records office any; officers their own (corrections.py)
+            if user.has_perm("activities.correct_activity"):
+                return self
+            return mine if user.has_perm("activities.add_enforcementactivity") else self.none()
         return self.none()
 
 
@@ -71,6 +78,11 @@ class EnforcementActivity(models.Model):
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Entered long after the fact (补录, R-23), and why; a recorder not issued to its officers,
+    # and why (shown as a warning on the activity); cancelled as opened by mistake, and why.
+    late_entry_reason = models.TextField(_("补录理由"), blank=True)
+    device_reason = models.TextField(_("使用非本人领用记录仪的理由"), blank=True)
+    cancel_reason = models.TextField(_("撤销理由"), blank=True)
 
     objects = ActivityQuerySet.as_manager()
 
@@ -78,7 +90,10 @@ class EnforcementActivity(models.Model):
         verbose_name = _("执法活动")
         verbose_name_plural = _("执法活动")
         ordering = ["-started_at"]
-        permissions = [("view_all_activities", "See every activity")]
+        permissions = [
+            ("view_all_activities", "See every activity"),
+            ("correct_activity", "Correct or cancel any activity, with a reason"),
+        ]
         indexes = [models.Index(fields=["status", "started_at"], name="activity_status_start")]
 
     def __str__(self) -> str:

@@ -8,9 +8,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bodycam.activities import exemptions, lifecycle
+from bodycam.activities import corrections, exemptions, lifecycle
 from bodycam.activities.forms import (
+    CancelActivityForm,
     CloseActivityForm,
+    CorrectActivityForm,
     ExemptionForm,
     OpenActivityForm,
     ReturnForm,
@@ -44,7 +46,7 @@ def activity_new(request: AuthenticatedHttpRequest) -> HttpResponse:
                 data.pop("type"), data.pop("officers"), data.pop("started_at"), request.user, **data
             )
         except Refused as refusal:
-            form.add_error(None, refusal.text())
+            form.add_refusal(refusal)
         else:
             messages.success(
                 request, _("执法活动已开始。请先说告知用语，全程不间断录像（R-08、R-09）。")
@@ -74,8 +76,51 @@ def activity_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "recording_count": len(recordings),
             "coverage": activity_coverage(activity, recordings),
             "findings": Finding.objects.restrict(request.user).filter(activity=activity),
+            "may_correct": corrections.may_correct(activity, request.user),
+            "corrections": corrections.corrections_of(activity),
+            "cancel_form": CancelActivityForm(),
         },
     )
+
+
+def _correctable(request: AuthenticatedHttpRequest, pk: int) -> EnforcementActivity:
+    return restricted_object(EnforcementActivity.objects, request.user, "correct", pk)
+
+
+@login_required
+def activity_correct(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    activity = _correctable(request, pk)
+    form = CorrectActivityForm(request.POST or None, activity=activity)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            corrections.correct_activity(
+                activity, request.user, data["reason"], late_reason=data["late_reason"],
+                device_reason=data["device_reason"], **form.changes(),
+            )  # fmt: skip
+        except Refused as refusal:
+            form.add_refusal(refusal)
+        else:
+            messages.success(request, _("已更正。原来的内容和更正理由已记入记录。"))
+            return redirect("activity", pk=pk)
+    return render(request, "activities/correct.html", {"activity": activity, "form": form})
+
+
+@require_POST
+@login_required
+def activity_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    activity = _correctable(request, pk)
+    form = CancelActivityForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("撤销须写明理由。"))
+        return redirect("activity", pk=pk)
+    try:
+        corrections.cancel_activity(activity, request.user, form.cleaned_data["reason"])
+    except Refused as refusal:
+        messages.error(request, refusal.text())
+    else:
+        messages.success(request, _("执法活动已撤销，不再要求录像。"))
+    return redirect("activity", pk=pk)
 
 
 def _mine(request: AuthenticatedHttpRequest, pk: int) -> EnforcementActivity:

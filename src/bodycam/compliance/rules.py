@@ -222,7 +222,9 @@ def activity_breaches(
     now: datetime,
 ) -> list[Breach]:
     """Every activity rule, for an activity whose recordings, devices, officers and exemptions
-    are loaded."""
+    are loaded. An activity cancelled as opened by mistake is judged by none (R-03)."""
+    if activity.status == ActivityStatus.CANCELLED:
+        return []
     gaps = list(interruptions(activity))
     return [
         *missing_recording(activity, judged),

@@ -15,3 +15,10 @@ class Form(forms.Form):
             label = self.fields[name].label if name in self.fields else ""
             problems += [f"{label}：{error}" if label else str(error) for error in errors]
         return problems
+
+    # A refusal's code names the field it is about, so that it shows beside that field.
+    refusal_fields: dict[str, str] = {}
+
+    def add_refusal(self, refusal) -> None:
+        field = self.refusal_fields.get(refusal.code)
+        self.add_error(field if field in self.fields else None, refusal.text())

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bodycam.activities.models import EnforcementActivity
+from bodycam.activities.models import ActivityStatus, EnforcementActivity
 from bodycam.activities.vocabulary import ActivityType
 from bodycam.compliance import triggers
 from bodycam.ledger.entries import record
@@ -33,7 +33,8 @@ def matching_activity(recording: Recording) -> EnforcementActivity | None:
     if recording.device_id:
         who |= Q(devices=recording.device_id)
     candidates = list(
-        EnforcementActivity.objects.filter(who, started_at__lte=recording.recorded_at + slack)
+        EnforcementActivity.objects.exclude(status=ActivityStatus.CANCELLED)
+        .filter(who, started_at__lte=recording.recorded_at + slack)
         .filter(Q(ended_at__gte=recording.recorded_at - slack) | Q(ended_at__isnull=True))
         .distinct()
     )
@@ -85,8 +86,12 @@ def apply_link(recording: Recording, activity: EnforcementActivity | None, actor
 def link_by_hand(recording: Recording, activity: EnforcementActivity | None, actor) -> Recording:
     """The records office links a recording to an activity, or unlinks it (R-02)."""
     recording = Recording.objects.select_for_update().get(pk=recording.pk)
+    if activity is not None:
+        activity = EnforcementActivity.objects.get(pk=activity.pk)  # as it stands now
     if activity is not None and activity.started_at > timezone.now():
         raise Refused(_("该执法活动尚未开始。"))
+    if activity is not None and activity.status == ActivityStatus.CANCELLED:
+        raise Refused(_("该执法活动已撤销，不能关联音像记录。"), code="cancelled")
     before = recording.activity_id
     apply_link(recording, activity, actor, how="by hand")
     triggers.recording_changed(recording.pk)
