@@ -76,6 +76,11 @@ urlpatterns = [
     path("recordings/upload/", upload_views.upload_page, name="upload"),
     path("recordings/<id:pk>/", recording_views.recording_detail, name="recording"),
     path("recordings/<id:pk>/link/", recording_views.recording_link, name="recording-link"),
+    path(
+        "recordings/<id:pk>/identify/",
+        recording_views.recording_identify,
+        name="recording-identify",
+    ),
     path("recordings/<id:pk>/play/", player.recording_play, name="recording-play"),
     path("recordings/<id:pk>/marks/", player.recording_mark, name="recording-mark"),
     path("recordings/<id:pk>/proxy", player.recording_proxy, name="recording-proxy"),

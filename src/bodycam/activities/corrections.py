@@ -173,24 +173,12 @@ def cancel_activity(activity: EnforcementActivity, actor: User, reason: str) -> 
     return activity
 
 
-def _by_hand(recordings: list[Recording]) -> set[int]:
-    """The recordings whose current link a person made (kept through a correction)."""
-    latest: dict[str, LedgerEntry] = {}
-    entries = LedgerEntry.objects.filter(
-        subject_kind="recording", subject_id__in=[str(r.pk) for r in recordings],
-        action=Action.LINK_CHANGE,
-    ).order_by("seq")  # fmt: skip
-    for entry in entries:
-        latest[entry.subject_id] = entry
-    return {int(k) for k, e in latest.items() if e.payload.get("how") == "by hand"}
-
-
 def relink(activity: EnforcementActivity, actor: User | None) -> None:
     """After a correction: linked recordings that no longer fit go where they fit now (links a
     person made stay, unless the activity was cancelled); unlinked ones of its officers or
     devices that now fit come to it; deadlines follow. Every change a ledger entry."""
     linked = list(Recording.objects.filter(activity=activity, disposed_at__isnull=True))
-    kept = set() if activity.status == ActivityStatus.CANCELLED else _by_hand(linked)
+    kept = set() if activity.status == ActivityStatus.CANCELLED else linking.by_hand(linked)
     for recording in linked:
         if recording.pk in kept:
             linking.apply_deadline(recording)

@@ -51,6 +51,7 @@ KINDS: dict[str, SubjectKind] = {
         "recordings.Recording",
         "recording",
         (
+            "bodycam.recordings.models.RecordingEvent",
             "bodycam.evidence.models.CaseEvent",
             "bodycam.evidence.models.ExtractionEvent",
             "bodycam.retention.models.RetentionEvent",

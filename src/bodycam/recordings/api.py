@@ -11,9 +11,10 @@ from bodycam.access.requests import grant_for
 from bodycam.accounts.models import User
 from bodycam.activities.models import EnforcementActivity
 from bodycam.activities.vocabulary import ContentTag
+from bodycam.devices.lookup import device_by_serial, person
 from bodycam.devices.models import Device
 from bodycam.lib.api import AuthenticatedRequest, RestrictedViewSetMixin, restricted_object
-from bodycam.recordings import linking, marks
+from bodycam.recordings import identification, linking, marks
 from bodycam.recordings.models import ContentMark, DerivedCopy, ProcessingJob, Recording
 from bodycam.recordings.queries import FILTERS, filter_recordings
 
@@ -103,6 +104,15 @@ class LinkRequest(serializers.Serializer):
     )
 
 
+class IdentifyRequest(serializers.Serializer):
+    """Only the facts given are set; the raw values read from the file stay as they are."""
+
+    reason = serializers.CharField(help_text="核实理由和依据")
+    officer = serializers.CharField(required=False, help_text="执法人员警号")
+    device = serializers.CharField(required=False, help_text="记录仪产品序号")
+    recorded_at = serializers.DateTimeField(required=False, help_text="真实录制时间")
+
+
 @extend_schema(parameters=[OpenApiParameter(name, str) for name in FILTERS])
 class RecordingViewSet(RestrictedViewSetMixin[Recording], viewsets.ReadOnlyModelViewSet[Recording]):
     """Recordings (R-11..R-13): metadata, times raw and interpreted, hash, deadline, link."""
@@ -129,6 +139,20 @@ class RecordingViewSet(RestrictedViewSetMixin[Recording], viewsets.ReadOnlyModel
             else None
         )
         recording = linking.link_by_hand(recording, activity, request.user)
+        return Response(self.get_serializer(recording).data)
+
+    @extend_schema(request=IdentifyRequest, responses=RecordingSerializer)
+    @action(detail=True, methods=["post"])
+    def identify(self, request: AuthenticatedRequest, **kwargs) -> Response:
+        """Set the officer, recorder or true recording time with a reason (records office)."""
+        recording = self.get_object()
+        body = self.validated(IdentifyRequest)
+        recording = identification.identify_recording(
+            recording, request.user, body["reason"],
+            officer=person(body["officer"]) if "officer" in body else None,
+            device=device_by_serial(body["device"]) if "device" in body else None,
+            recorded_at=body.get("recorded_at"),
+        )  # fmt: skip
         return Response(self.get_serializer(recording).data)
 
     @extend_schema(request=MarkRequest, responses={201: MarkSerializer})

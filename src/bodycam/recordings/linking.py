@@ -13,7 +13,7 @@ from bodycam.activities.models import ActivityStatus, EnforcementActivity
 from bodycam.activities.vocabulary import ActivityType
 from bodycam.compliance import triggers
 from bodycam.ledger.entries import record
-from bodycam.ledger.models import Action
+from bodycam.ledger.models import Action, LedgerEntry
 from bodycam.lib.errors import Refused
 from bodycam.recordings import timing
 from bodycam.recordings.models import Recording
@@ -80,6 +80,18 @@ def apply_link(recording: Recording, activity: EnforcementActivity | None, actor
         from bodycam.retention import periods  # retention builds on recordings, not the reverse
 
         periods.refresh(recording, actor, reason="link_change")
+
+
+def by_hand(recordings: list[Recording]) -> set[int]:
+    """Those whose current link a person made: corrections of facts leave them where they are."""
+    latest: dict[str, str] = {}
+    entries = LedgerEntry.objects.filter(
+        subject_kind="recording", subject_id__in=[str(r.pk) for r in recordings],
+        action=Action.LINK_CHANGE,
+    ).order_by("seq")  # fmt: skip
+    for entry in entries:
+        latest[entry.subject_id] = entry.payload.get("how", "")
+    return {int(number) for number, how in latest.items() if how == "by hand"}
 
 
 @transaction.atomic

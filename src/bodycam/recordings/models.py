@@ -28,7 +28,14 @@ class TimeSource(models.TextChoices):
     CONTAINER = "container", _("文件内记录时间")
     EXIF = "exif", _("照片 EXIF 时间")
     FILE_NAME = "file_name", _("文件名中的时间")
+    CONFIRMED = "confirmed", _("综合科核实")
     UNKNOWN = "unknown", _("无法确定")
+
+
+class RecordingEvent(models.TextChoices):
+    """What a ledger entry about a recording's facts says happened (its payload's `event`)."""
+
+    IDENTIFIED = "identified", _("核实执法人员、记录仪或录制时间")
 
 
 class RecordingQuerySet(RestrictedQuerySet["Recording"]):

@@ -16,7 +16,8 @@ from bodycam.ledger.history import custody_history
 from bodycam.lib.access import AuthenticatedHttpRequest
 from bodycam.lib.api import restricted_object
 from bodycam.lib.errors import Refused
-from bodycam.recordings import jobs, linking
+from bodycam.recordings import identification, jobs, linking
+from bodycam.recordings.forms import IdentifyForm
 from bodycam.recordings.models import Condition, Kind, ProcessingJob, Recording
 from bodycam.recordings.queries import FILTERS, filter_recordings
 from bodycam.recordings.review import describe_note, how_time_was_read
@@ -106,3 +107,24 @@ def recording_link(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("已关联到执法活动。") if activity else _("已取消关联。"))
     return redirect("recording", pk=pk)
+
+
+@login_required
+def recording_identify(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    recording = restricted_object(Recording.objects, request.user, "change", pk)
+    form = IdentifyForm(request.POST or None, recording=recording)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            identification.identify_recording(
+                recording, request.user, data["reason"], officer=data["officer"],
+                device=data["device"], recorded_at=data["recorded_at"],
+            )  # fmt: skip
+        except Refused as refusal:
+            form.add_refusal(refusal)
+        else:
+            messages.success(
+                request, _("已核实。原始值和理由已记入记录，关联和移交时限已重新计算。")
+            )
+            return redirect("recording", pk=pk)
+    return render(request, "recordings/identify.html", {"recording": recording, "form": form})
