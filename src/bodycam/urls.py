@@ -77,6 +77,16 @@ urlpatterns = [
     path("recordings/<id:pk>/", recording_views.recording_detail, name="recording"),
     path("recordings/<id:pk>/link/", recording_views.recording_link, name="recording-link"),
     path(
+        "recordings/<id:pk>/mistaken/",
+        recording_views.recording_mistaken,
+        name="recording-mistaken",
+    ),
+    path(
+        "recordings/<id:pk>/mistaken/decide/",
+        recording_views.recording_mistaken_decide,
+        name="recording-mistaken-decide",
+    ),
+    path(
         "recordings/<id:pk>/identify/",
         recording_views.recording_identify,
         name="recording-identify",

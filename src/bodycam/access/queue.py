@@ -21,7 +21,7 @@ from bodycam.activities.models import (
 )
 from bodycam.compliance.models import Finding, Status
 from bodycam.lib import wallclock
-from bodycam.recordings.models import Recording
+from bodycam.recordings.models import MistakenUpload, MistakeStatus, Recording
 
 
 @dataclass(frozen=True)
@@ -72,13 +72,16 @@ def tasks_for(user: Any) -> list[Task]:
         Task(_("待登记的查阅申请"), awaiting_registration(user).count(), requests),
     ]
     if user.has_perm("recordings.change_recording"):
-        rows = Recording.objects.restrict(user)
+        rows = Recording.objects.restrict(user).filter(mistaken_at__isnull=True)
         found += [
             Task(_("待核实的音像记录"), rows.filter(needs_review=True).count(),
                  f"{recordings}?review=1"),
             Task(_("未关联执法活动的音像记录"), rows.filter(activity__isnull=True).count(),
                  f"{recordings}?unlinked=1"),
         ]  # fmt: skip
+    if user.has_perm("recordings.decide_mistaken_upload"):
+        pending = MistakenUpload.objects.filter(status=MistakeStatus.PROPOSED).count()
+        found.append(Task(_("待审批的误传"), pending, f"{recordings}?mistaken=proposed"))
     if user.has_perm("activities.review_exemption"):
         filed = Exemption.objects.filter(status=ExemptionStatus.FILED).count()
         found.append(Task(_("待签收的不予记录情形"), filed, reverse("exemptions")))

@@ -99,6 +99,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         "access.view_viewingrequest",
         "access.approve_viewingrequest",
         "recordings.change_secrecy",
+        "recordings.decide_mistaken_upload",
         "compliance.view_finding",
         "compliance.decide_finding",
         "evidence.view_case",

@@ -208,7 +208,7 @@ def _waiting(activity: EnforcementActivity) -> list[Recording]:
     who = Q(officer__in=activity.officers.all()) | Q(device__in=activity.devices.all())
     return list(
         Recording.objects.filter(
-            who, activity__isnull=True, disposed_at__isnull=True,
+            who, activity__isnull=True, disposed_at__isnull=True, mistaken_at__isnull=True,
             recorded_at__gte=activity.started_at - slack, recorded_at__lte=end + slack,
         ).distinct()
     )  # fmt: skip

@@ -102,6 +102,7 @@ def analyse_speech(recording: Recording) -> SpeechAnalysis | None:
 SEGMENT_FIELDS = (
     "id", "kind", "recorded_at", "duration", "device_id", "officer_id", "activity_id",
     "ingested_at", "upload_deadline", "deadline_met", "condition", "damage_reason", "review_notes",
+    "mistaken_at",
 )  # fmt: skip
 
 

@@ -328,7 +328,10 @@ def silent_recording(recording: Recording, analysis: Any) -> Iterator[Breach]:
 def recording_breaches(
     recording: Recording, checks: ChecksByDay, analysis: Any, now: datetime
 ) -> list[Breach]:
-    """Every recording rule, for a recording with its activity loaded."""
+    """Every recording rule, for a recording with its activity loaded; a mistaken upload
+    (误传, agreed by the head) is no recording and is judged by none."""
+    if recording.mistaken_at is not None:
+        return []
     return [
         *late_upload(recording),
         *clock(recording, checks),

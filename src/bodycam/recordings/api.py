@@ -1,8 +1,9 @@
 """Recordings through the API: the facts about each original (never its content: that needs
 an approved viewing request), the same filters as the page, and linking."""
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
-from rest_framework import serializers, viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -14,8 +15,16 @@ from bodycam.activities.vocabulary import ContentTag
 from bodycam.devices.lookup import device_by_serial, person
 from bodycam.devices.models import Device
 from bodycam.lib.api import AuthenticatedRequest, RestrictedViewSetMixin, restricted_object
-from bodycam.recordings import identification, linking, marks
-from bodycam.recordings.models import ContentMark, DerivedCopy, ProcessingJob, Recording
+from bodycam.lib.errors import Refused
+from bodycam.recordings import identification, linking, marks, mistakes
+from bodycam.recordings.models import (
+    ContentMark,
+    DerivedCopy,
+    MistakenUpload,
+    MistakeStatus,
+    ProcessingJob,
+    Recording,
+)
 from bodycam.recordings.queries import FILTERS, filter_recordings
 
 
@@ -113,18 +122,40 @@ class IdentifyRequest(serializers.Serializer):
     recorded_at = serializers.DateTimeField(required=False, help_text="真实录制时间")
 
 
+class MistakenRequest(serializers.Serializer):
+    reason = serializers.CharField(help_text="为什么这不是音像记录（如：文本文件改名为 .mp4）")
+
+
+class MistakenDecision(serializers.Serializer):
+    approve = serializers.BooleanField(help_text="true 同意作为误传处理；false 不同意")
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class MistakenSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MistakenUpload
+        fields = [
+            "id", "recording", "reason", "proposed_by", "proposed_at", "status", "decided_by",
+            "decided_at", "comment",
+        ]  # fmt: skip
+
+
 @extend_schema(parameters=[OpenApiParameter(name, str) for name in FILTERS])
 class RecordingViewSet(RestrictedViewSetMixin[Recording], viewsets.ReadOnlyModelViewSet[Recording]):
     """Recordings (R-11..R-13): metadata, times raw and interpreted, hash, deadline, link."""
 
     serializer_class = RecordingSerializer
-    action_restrictions = {"mark": "view"}  # marking needs a grant, checked by mark_content
+    # marking needs a grant (checked by mark_content); deciding the head's permission (mistakes)
+    action_restrictions = {"mark": "view", "decide_mistaken": "view"}
     queryset = Recording.objects.select_related("device", "officer", "processing").prefetch_related(
         "derived", "marks__marked_by"
     )
 
     def get_queryset(self):
-        return filter_recordings(super().get_queryset(), self.request.query_params)
+        rows = super().get_queryset()
+        if self.action != "list":  # a mistaken upload leaves the lists, not its own address
+            return rows
+        return filter_recordings(rows, self.request.query_params)
 
     @extend_schema(request=LinkRequest, responses=RecordingSerializer)
     @action(detail=True, methods=["post"])
@@ -154,6 +185,29 @@ class RecordingViewSet(RestrictedViewSetMixin[Recording], viewsets.ReadOnlyModel
             recorded_at=body.get("recorded_at"),
         )  # fmt: skip
         return Response(self.get_serializer(recording).data)
+
+    @extend_schema(request=MistakenRequest, responses={201: MistakenSerializer})
+    @action(detail=True, methods=["post"])
+    def mistaken(self, request: AuthenticatedRequest, **kwargs) -> Response:
+        """Propose that the file is no recording at all (误传; records office)."""
+        recording = self.get_object()
+        reason = self.validated(MistakenRequest)["reason"]
+        proposal = mistakes.propose_mistaken(recording, request.user, reason)
+        return Response(MistakenSerializer(proposal).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=MistakenDecision, responses=MistakenSerializer)
+    @action(detail=True, methods=["post"], url_path="mistaken/decide")
+    def decide_mistaken(self, request: AuthenticatedRequest, **kwargs) -> Response:
+        """Agree or not that the file is a mistaken upload (the head)."""
+        recording = self.get_object()
+        body = self.validated(MistakenDecision)
+        proposal = recording.mistakes.filter(status=MistakeStatus.PROPOSED).first()
+        if proposal is None:
+            raise Refused(_("该文件没有待审批的误传申请。"), code="no_proposal", http_status=404)
+        proposal = mistakes.decide_mistaken(
+            proposal, request.user, body["approve"], body["comment"]
+        )
+        return Response(MistakenSerializer(proposal).data)
 
     @extend_schema(request=MarkRequest, responses={201: MarkSerializer})
     @action(detail=True, methods=["post"], url_path="marks")

@@ -32,6 +32,8 @@ def _check(recording: Recording, actor: User, reason: str, changes: dict[str, An
         )  # fmt: skip
     if recording.disposed_at is not None:
         raise Refused(_("该音像记录已销毁，不能再核实。"), code="disposed")
+    if recording.mistaken_at is not None:
+        raise Refused(_("该文件已确认为误传，无需核实。"), code="mistaken")
     if not changes:
         raise Refused(_("没有要更正的内容。"), code="nothing_changed")
     if not (reason or "").strip():

@@ -102,6 +102,8 @@ def link_by_hand(recording: Recording, activity: EnforcementActivity | None, act
         activity = EnforcementActivity.objects.get(pk=activity.pk)  # as it stands now
     if activity is not None and activity.started_at > timezone.now():
         raise Refused(_("该执法活动尚未开始。"))
+    if activity is not None and recording.mistaken_at is not None:
+        raise Refused(_("该文件已确认为误传，不能关联执法活动。"), code="mistaken")
     if activity is not None and activity.status == ActivityStatus.CANCELLED:
         raise Refused(_("该执法活动已撤销，不能关联音像记录。"), code="cancelled")
     before = recording.activity_id

@@ -36,6 +36,9 @@ class RecordingEvent(models.TextChoices):
     """What a ledger entry about a recording's facts says happened (its payload's `event`)."""
 
     IDENTIFIED = "identified", _("核实执法人员、记录仪或录制时间")
+    MISTAKE_PROPOSED = "mistake_proposed", _("提出误传")
+    MISTAKE_APPROVED = "mistake_approved", _("确认误传")
+    MISTAKE_REJECTED = "mistake_rejected", _("不同意误传")
 
 
 class RecordingQuerySet(RestrictedQuerySet["Recording"]):
@@ -136,6 +139,10 @@ class Recording(models.Model):
     disposed_at = models.DateTimeField(_("销毁时间"), null=True, blank=True)
     bytes_removed_at = models.DateTimeField(_("文件删除时间"), null=True, blank=True)
 
+    # A mistaken upload (误传), once the head agreed: no recording at all, out of every list and
+    # rule; its bytes are kept until retention allows disposal like any other (R-14, R-18).
+    mistaken_at = models.DateTimeField(_("确认误传时间"), null=True, blank=True)
+
     # Fixity: when the original was last re-hashed, and what was wrong then ("" if nothing).
     verified_at = models.DateTimeField(_("最近核验时间"), null=True, blank=True)
     fixity_problem = models.CharField(_("核验发现的问题"), max_length=300, blank=True)
@@ -159,6 +166,7 @@ class Recording(models.Model):
         permissions = [
             ("ingest_recording", "Ingest recordings"),
             ("change_secrecy", "Change a recording's secrecy level (R-19)"),
+            ("decide_mistaken_upload", "Agree or not that a file is a mistaken upload"),
         ]
 
     def __str__(self) -> str:
@@ -269,3 +277,48 @@ class ContentMark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recording_id} {self.tag} {self.start_ms}"
+
+
+class MistakeStatus(models.TextChoices):
+    PROPOSED = "proposed", _("待主要负责人审批")
+    APPROVED = "approved", _("已确认误传")
+    REJECTED = "rejected", _("不同意")
+
+
+class MistakenUpload(models.Model):
+    """The records office's proposal that a file is no recording at all (a text file named
+    .mp4, a personal video), and the head's decision on it."""
+
+    recording = models.ForeignKey(
+        Recording, verbose_name=_("音像记录"), on_delete=models.PROTECT, related_name="mistakes"
+    )
+    reason = models.TextField(_("理由"))
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("提出人"), on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    proposed_at = models.DateTimeField(_("提出时间"))
+    status = models.CharField(
+        _("状态"), max_length=10, choices=MistakeStatus.choices, default=MistakeStatus.PROPOSED
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("审批人"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )  # fmt: skip
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    comment = models.TextField(_("审批意见"), blank=True)
+
+    class Meta:
+        verbose_name = _("误传")
+        verbose_name_plural = _("误传")
+        ordering = ["-proposed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recording"],
+                condition=Q(status="proposed"),
+                name="one_pending_mistake_per_recording",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recording} · {self.get_status_display()}"

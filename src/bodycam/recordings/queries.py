@@ -5,16 +5,22 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from bodycam.lib.parsing import day_bound, filter_by_id
-from bodycam.recordings.models import ContentMark, Recording
+from bodycam.recordings.models import ContentMark, MistakeStatus, Recording
 
 FILTERS = (
     "officer", "device", "unit", "since", "until", "activity", "kind", "condition",
-    "deadline", "review", "unlinked", "sha256", "tag",
+    "deadline", "review", "unlinked", "sha256", "tag", "mistaken",
 )  # fmt: skip
 
 
 def filter_recordings(recordings: QuerySet[Recording], params: Any) -> QuerySet[Recording]:
-    """Filters present in `params`; a bad date is Refused, an id that is no id matches none."""
+    """Filters present in `params`; a bad date is Refused, an id that is no id matches none.
+    Mistaken uploads (误传) are left out unless asked for (`mistaken=1`: only those;
+    `mistaken=proposed`: those proposed and awaiting the head)."""
+    mistaken = params.get("mistaken")
+    recordings = recordings.filter(mistaken_at__isnull=mistaken not in ("1", "true"))
+    if mistaken == "proposed":
+        recordings = recordings.filter(mistakes__status=MistakeStatus.PROPOSED)
     if value := params.get("officer"):
         recordings = recordings.filter(
             Q(officer__badge_number=value) | Q(officer__username=value) | Q(badge_raw=value)

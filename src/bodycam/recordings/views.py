@@ -13,12 +13,12 @@ from bodycam.access.panel import viewing_panel
 from bodycam.activities.models import EnforcementActivity
 from bodycam.activities.vocabulary import ContentTag
 from bodycam.ledger.history import custody_history
-from bodycam.lib.access import AuthenticatedHttpRequest
+from bodycam.lib.access import AuthenticatedHttpRequest, permission_required
 from bodycam.lib.api import restricted_object
 from bodycam.lib.errors import Refused
-from bodycam.recordings import identification, jobs, linking
+from bodycam.recordings import identification, jobs, linking, mistakes
 from bodycam.recordings.forms import IdentifyForm
-from bodycam.recordings.models import Condition, Kind, ProcessingJob, Recording
+from bodycam.recordings.models import Condition, Kind, MistakeStatus, ProcessingJob, Recording
 from bodycam.recordings.queries import FILTERS, filter_recordings
 from bodycam.recordings.review import describe_note, how_time_was_read
 from bodycam.retention.views import retention_panel
@@ -64,11 +64,28 @@ def recording_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             "may_link": may_link,
             "candidates": _candidates(recording) if may_link else [],
             **_job(recording),
+            **_mistake_panel(request.user, recording),
             "derived": recording.derived.order_by("kind"),
             **viewing_panel(request.user, recording),
             **retention_panel(request.user, recording),
         },
     )
+
+
+def _mistake_panel(user, recording: Recording) -> dict:
+    """The 误传 panel: a pending proposal, the decided one, and what this user may do."""
+    proposals = list(recording.mistakes.select_related("proposed_by", "decided_by"))
+    pending = next((p for p in proposals if p.status == MistakeStatus.PROPOSED), None)
+    return {
+        "mistakes": proposals,
+        "pending_mistake": pending,
+        "may_propose_mistake": pending is None
+        and recording.mistaken_at is None
+        and user.has_perm("recordings.change_recording"),
+        "may_decide_mistake": pending is not None
+        and pending.proposed_by_id != user.pk
+        and user.has_perm("recordings.decide_mistaken_upload"),
+    }
 
 
 def _job(recording: Recording) -> dict:
@@ -128,3 +145,39 @@ def recording_identify(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
             )
             return redirect("recording", pk=pk)
     return render(request, "recordings/identify.html", {"recording": recording, "form": form})
+
+
+@require_POST
+@login_required
+def recording_mistaken(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    recording = restricted_object(Recording.objects, request.user, "change", pk)
+    try:
+        mistakes.propose_mistaken(recording, request.user, request.POST.get("reason", ""))
+    except Refused as refusal:
+        messages.error(request, refusal.text())
+    else:
+        messages.success(request, _("已提出误传，等待主要负责人审批。"))
+    return redirect("recording", pk=pk)
+
+
+@require_POST
+@permission_required("recordings.decide_mistaken_upload")
+def recording_mistaken_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    recording = restricted_object(Recording.objects, request.user, "view", pk)
+    proposal = recording.mistakes.filter(status=MistakeStatus.PROPOSED).first()
+    if proposal is None:
+        messages.error(request, _("该文件没有待审批的误传申请。"))
+        return redirect("recording", pk=pk)
+    approve = request.POST.get("decision") == "approve"
+    try:
+        mistakes.decide_mistaken(proposal, request.user, approve, request.POST.get("comment", ""))
+    except Refused as refusal:
+        messages.error(request, refusal.text())
+    else:
+        messages.success(
+            request,
+            _("已确认误传：该文件不再出现在列表和合规检查中，原始文件保留至保存期限届满。")
+            if approve
+            else _("已退回，该文件仍作为音像记录处理。"),
+        )
+    return redirect("recording", pk=pk)
