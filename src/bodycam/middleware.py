@@ -3,9 +3,13 @@
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
 from django.utils.translation import get_supported_language_variant
+from django.utils.translation import gettext as _
 from django.utils.translation.trans_real import parse_accept_lang_header
 
 Handler = Callable[[HttpRequest], HttpResponse]
@@ -70,3 +74,36 @@ class DisplayTimeZoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class PasswordChangeRequiredMiddleware:
+    """Someone signed in with a password another person chose (an import, a reset): every page
+    but their account, sign-out and the language switch sends them to change it first. The API
+    is left alone: tokens are not passwords."""
+
+    ALLOWED = frozenset({"account", "account-password", "logout", "set_language"})
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and getattr(user, "must_change_password", False)
+            and not request.path.startswith(("/api/", settings.STATIC_URL))
+            and self._name(request) not in self.ALLOWED
+        ):
+            messages.warning(
+                request, _("您的密码是他人设定的初始密码，请先修改为只有您知道的密码。")
+            )
+            return redirect("account")
+        return self.get_response(request)
+
+    @staticmethod
+    def _name(request: HttpRequest) -> str | None:
+        try:
+            return resolve(request.path_info).url_name
+        except Resolver404:
+            return None

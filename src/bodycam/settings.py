@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "bodycam.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -149,6 +150,11 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# A password someone else chose is replaced at first sign-in: always after a reset by an
+# administrator; for imported users unless turned off; for the demo's users only if turned on
+# (the demo is for trying the system out).
+IMPORTED_MUST_CHANGE_PASSWORD = env_bool("BODYCAM_IMPORTED_MUST_CHANGE_PASSWORD", True)
+DEMO_MUST_CHANGE_PASSWORD = env_bool("BODYCAM_DEMO_MUST_CHANGE_PASSWORD", False)
 
 # Login throttling: after this many failures within the window, the account and the address
 # are locked for the window (counted from the last failure).

@@ -2,6 +2,7 @@
 
 from dataclasses import asdict, dataclass
 
+from django.conf import settings
 from django.db import transaction
 
 from bodycam.accounts.models import Unit, User
@@ -66,6 +67,7 @@ def create_demo_bureau(password: str = DEMO_PASSWORD) -> list[DemoLogin]:
                 unit=units[unit_code],
                 roles=[role],
                 via="demo",
+                must_change_password=settings.DEMO_MUST_CHANGE_PASSWORD,
             )
         logins.append(DemoLogin(role=str(role), username=username, password=password))
     _demo_devices(User.objects.get(username="custodian"))

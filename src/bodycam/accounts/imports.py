@@ -6,6 +6,7 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.utils import translation
@@ -89,6 +90,7 @@ def _create(values: dict[str, Any], actor: User | None) -> tuple[User, str | Non
         unit=values["unit"],
         roles=values["roles"],
         actor=actor,
+        must_change_password=settings.IMPORTED_MUST_CHANGE_PASSWORD,
     )
     return user, generated
 

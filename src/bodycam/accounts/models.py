@@ -82,6 +82,10 @@ class User(AbstractUser):
         help_text=_("可以看到的最高密级；由保密员设定（R-19）。"),
     )
 
+    # A password someone else chose (an import, a reset, the demo): pages ask for a new one
+    # before anything else, so that only the person knows it.
+    must_change_password = models.BooleanField(_("须修改初始密码"), default=False)
+
     objects: ClassVar[BodycamUserManager] = BodycamUserManager()
 
     class Meta:

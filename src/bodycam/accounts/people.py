@@ -35,10 +35,15 @@ def add_person(
     roles: Iterable[str] = (),
     actor: User | None = None,
     via: str = "",
+    must_change_password: bool = False,
 ) -> User:
     """Create a user with a password (None: cannot sign in with one) and roles; ledger
-    entries for both."""
-    user = User(username=username, full_name=full_name, badge_number=badge_number, unit=unit)
+    entries for both. `must_change_password`: someone else chose it, the person replaces it
+    at first sign-in."""
+    user = User(
+        username=username, full_name=full_name, badge_number=badge_number, unit=unit,
+        must_change_password=must_change_password and password is not None,
+    )  # fmt: skip
     if password is None:
         user.set_unusable_password()
     else:
@@ -81,12 +86,15 @@ def profile_of(user: User) -> dict[str, str | None]:
 @transaction.atomic
 def reset_password(user: User, password: str | None, actor: User | None, *, via: str = "") -> None:
     """Set someone's password (None: password sign-in disabled). When it is the user's own,
-    the entry says so; the password itself is never recorded."""
+    the entry says so; set by someone else, the person must replace it at next sign-in. The
+    password itself is never recorded."""
     if password is None:
         user.set_unusable_password()
     else:
         user.set_password(password)
-    user.save(update_fields=["password"])
+    own = actor is not None and actor.pk == user.pk
+    user.must_change_password = password is not None and not own
+    user.save(update_fields=["password", "must_change_password"])
     record_password_set(user, actor, via=via)
 
 

@@ -52,6 +52,12 @@ def people_import(request: HttpRequest) -> HttpResponse:
 @login_required
 def my_account(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Your roles (and those awaiting confirmation), your password, your API tokens."""
+    return _account_page(request, PasswordChangeForm(request.user))
+
+
+def _account_page(
+    request: AuthenticatedHttpRequest, password_form: PasswordChangeForm
+) -> HttpResponse:
     user = request.user
     return render(
         request,
@@ -63,7 +69,7 @@ def my_account(request: AuthenticatedHttpRequest) -> HttpResponse:
                 for token in ApiToken.objects.restrict(user).filter(user=user)
             ],
             "token_form": TokenForm(),
-            "password_form": PasswordChangeForm(user),
+            "password_form": password_form,
             "new_key": request.session.pop("new_token_key", None),
         },
     )
@@ -73,11 +79,8 @@ def my_account(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def change_password(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = PasswordChangeForm(request.user, request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))  # ErrorList items read as text
-        return redirect("account")
+    if not form.is_valid():  # every error beside its field, the page as it was
+        return _account_page(request, form)
     accounts.reset_password(
         request.user, form.cleaned_data["new_password1"], request.user, via="account"
     )
