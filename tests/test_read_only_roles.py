@@ -27,7 +27,17 @@ ALLOWED = {
     "supervisor": {"api-hold-list"},  # a spot check in progress holds what it samples
     # raising a recording's secrecy level; a legal hold
     "head": {"api-secrecy-change-list", "api-hold-list"},
-    "administrator": {"people-import", "device-import"},
+    "administrator": {
+        "people-import",
+        "device-import",
+        "person-new",
+        "person-edit",
+        "person-roles",
+        "person-active",
+        "person-password",
+        "units",
+        "unit-edit",
+    },
 }
 NOT_CHANGES = PUBLIC | {"logout", "api-docs"}
 # Everyone keeps their own account (password, API tokens) and may ask to view.

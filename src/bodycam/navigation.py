@@ -42,7 +42,7 @@ NAVIGATION: list[NavItem] = [
     NavItem(_("销毁清单"), "disposal-batches", "retention.view_disposalbatch"),
     NavItem(_("监管链日志"), "ledger", "ledger.view_all_entries"),
     NavItem(_("人员名录"), "people", "accounts.view_user"),
-    NavItem(_("用户管理"), "admin:accounts_user_changelist", "accounts.change_user"),
+    NavItem(_("单位"), "units", "accounts.change_unit"),
     NavItem(_("接口文档"), "api-docs"),
 ]
 

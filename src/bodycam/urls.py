@@ -23,6 +23,11 @@ from bodycam.schema import SchemaView
 from bodycam.uploads import views_page as upload_views
 
 admin.site.site_header = admin.site.site_title = "执法音像记录管理系统 · 系统管理"
+# People, units and roles are managed on the product's own pages; Django's admin stays for the
+# installation's superuser (who is an administrator and, like one, sees no recording unasked).
+admin.site.has_permission = lambda request: (  # type: ignore[method-assign]
+    request.user.is_active and request.user.is_superuser
+)
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -37,6 +42,14 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     path("people/", accounts_views.people, name="people"),
     path("people/import/", accounts_views.people_import, name="people-import"),
+    path("people/new/", accounts_views.person_new, name="person-new"),
+    path("people/<id:pk>/", accounts_views.person_detail, name="person"),
+    path("people/<id:pk>/edit/", accounts_views.person_edit, name="person-edit"),
+    path("people/<id:pk>/roles/", accounts_views.person_roles, name="person-roles"),
+    path("people/<id:pk>/active/", accounts_views.person_active, name="person-active"),
+    path("people/<id:pk>/password/", accounts_views.person_password, name="person-password"),
+    path("units/", accounts_views.units, name="units"),
+    path("units/<id:pk>/", accounts_views.unit_edit, name="unit-edit"),
     path("people/grants/", accounts_views.role_grants, name="role-grants"),
     path(
         "people/grants/<id:pk>/decide/",

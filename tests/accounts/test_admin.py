@@ -34,8 +34,16 @@ def _account_entries(user) -> list[tuple[str, int | None, str]]:
 
 @pytest.fixture
 def admin_client(client, administrator):
+    """The installation's superuser: the only one the admin site lets in."""
+    User.objects.filter(pk=administrator.pk).update(is_superuser=True)
     client.force_login(administrator)
     return client
+
+
+def test_the_admin_site_is_for_the_superuser_alone(client, administrator):
+    client.force_login(administrator)
+    response = client.get("/admin/accounts/user/")
+    assert response.status_code == 302 and "/admin/login/" in response.url
 
 
 def test_the_administrator_cannot_read_another_users_token(admin_client, officer):

@@ -26,7 +26,7 @@ def test_each_role_sees_its_own_navigation(
     assert _nav_labels(client, head) == oversee
     assert _nav_labels(client, auditor) == oversee
     assert _nav_labels(client, administrator) == [
-        "首页", "记录仪台账", "查阅申请", "人员名录", "用户管理", "接口文档",
+        "首页", "记录仪台账", "查阅申请", "人员名录", "单位", "接口文档",
     ]  # fmt: skip
     assert _nav_labels(client, oversight) == [
         "首页", "不予记录签收", "查阅申请", "人员名录", "接口文档",
@@ -86,8 +86,11 @@ def test_superuser_flag_grants_no_more_than_the_administrator_role(db):
     assert not root.has_perm("recordings.view_recording")
 
 
-def test_administrator_can_open_the_user_admin(client, administrator):
+def test_only_the_superuser_opens_the_user_admin(client, administrator):
     client.force_login(administrator)
+    assert client.get(reverse("admin:accounts_user_changelist")).status_code == 302
+    administrator.is_superuser = True
+    administrator.save(update_fields=["is_superuser"])
     assert client.get(reverse("admin:accounts_user_changelist")).status_code == 200
 
 

@@ -6,6 +6,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bodycam.accounts import throttling
+from bodycam.accounts.models import Unit, User
+from bodycam.accounts.roles import Role
 from bodycam.lib.forms import Form
 
 
@@ -61,3 +63,52 @@ class TokenForm(Form):
         days.initial = settings.API_TOKEN_DAYS
         days.max_value = settings.API_TOKEN_MAX_DAYS
         days.widget.attrs["max"] = settings.API_TOKEN_MAX_DAYS
+
+
+class PersonForm(forms.ModelForm):
+    """Who someone is: the administrator adds and corrects it on the people pages."""
+
+    class Meta:
+        model = User
+        fields = ["username", "full_name", "badge_number", "unit", "email"]
+        help_texts = {"username": gettext_lazy("登录用；字母、数字和 @ . + - _。")}
+        error_messages = {
+            "username": {"unique": gettext_lazy("该用户名已被使用，请换一个。")},
+            "badge_number": {"unique": gettext_lazy("该警号已属于另一位人员，请检查。")},
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.order_by("code")  # type: ignore[attr-defined]
+        if self.instance.pk:
+            self.fields["username"].disabled = True  # the name people sign in with stays
+
+    def clean_badge_number(self) -> str | None:
+        return (self.cleaned_data.get("badge_number") or "").strip() or None
+
+
+class RolesForm(Form):
+    roles = forms.MultipleChoiceField(
+        label=gettext_lazy("角色"), choices=Role.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy("能查看或审批音像记录内容的角色，须经主要负责人确认后生效。"),
+    )  # fmt: skip
+
+
+class UnitForm(forms.ModelForm):
+    class Meta:
+        model = Unit
+        fields = ["code", "name", "parent"]
+        error_messages = {
+            "code": {"unique": gettext_lazy("该代码已被另一个单位使用。")},
+            "name": {"unique": gettext_lazy("已有同名单位。")},
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        parents = Unit.objects.order_by("code")
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = parents  # type: ignore[attr-defined]

@@ -2,7 +2,6 @@
 in one transaction or none. Each person is created through people.add_person (ledger entries)."""
 
 import re
-import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,7 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from bodycam.accounts.models import Unit, User
-from bodycam.accounts.people import add_person
+from bodycam.accounts.people import add_person, generate_password
 from bodycam.accounts.roles import Role
 from bodycam.lib.errors import Refused
 from bodycam.lib.spreadsheets import (
@@ -36,7 +35,6 @@ COLUMNS = {
 }
 REQUIRED = ("username", "full_name")
 ROLE_SEPARATORS = re.compile(r"[、,，;；\s]+")
-GENERATED_CHARACTERS = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789"  # no 0/O, 1/l/I
 UNKNOWN_UNIT = _("找不到单位“%(value)s”：请填写单位名称或代码。")
 
 
@@ -96,10 +94,7 @@ def _create(values: dict[str, Any], actor: User | None) -> tuple[User, str | Non
 
 
 def _generate_password(values: dict[str, Any]) -> str:
-    while True:
-        password = "".join(secrets.choice(GENERATED_CHARACTERS) for position in range(12))
-        if not _password_problems(password, values):
-            return password
+    return generate_password(User(username=values["username"], full_name=values["full_name"]))
 
 
 class _Known:

@@ -160,6 +160,8 @@ class AccountChange(models.TextChoices):
     PASSWORD_CHANGED = "password_changed", _("本人修改密码")
     DEACTIVATED = "deactivated", _("停用账户")
     REACTIVATED = "reactivated", _("启用账户")
+    UNIT_CREATED = "unit_created", _("新增单位")
+    UNIT_UPDATED = "unit_updated", _("修改单位")
     TOKEN_ISSUED = "token_issued", _("签发 API 令牌")
     TOKEN_REVOKED = "token_revoked", _("吊销 API 令牌")
     CLEARANCE = "clearance", _("变更涉密资格")

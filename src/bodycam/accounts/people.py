@@ -2,8 +2,11 @@
 command line alike. Every change of an account is a ledger entry, whoever makes it and from
 wherever (`via` names the page or command)."""
 
+import secrets
 from collections.abc import Iterable
 
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +18,7 @@ from bodycam.lib.errors import Refused
 
 # Fields of an account whose change is recorded with its before and after values.
 PROFILE_FIELDS = ("username", "full_name", "badge_number", "unit", "email")
+READABLE = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789"
 
 
 def set_roles(
@@ -104,3 +108,73 @@ def record_password_set(user: User, actor: User | None, *, via: str = "") -> Non
     change = AccountChange.PASSWORD_CHANGED if own else AccountChange.PASSWORD_RESET
     record(Action.USER_CHANGE, user, actor, change=change, via=via,
            usable=user.has_usable_password())  # fmt: skip
+
+
+def _may_manage(actor: User | None) -> None:
+    if actor is not None and not actor.has_perm("accounts.change_user"):
+        raise Refused(
+            _("只有系统管理员可以管理人员和单位。"), code="not_permitted", http_status=403
+        )
+
+
+@transaction.atomic
+def change_profile(user: User, actor: User | None, *, via: str = "", **fields: object) -> User:
+    """Change name, badge number, unit or e-mail; the ledger holds each before and after."""
+    _may_manage(actor)
+    before = profile_of(user)
+    for name, value in fields.items():
+        if name in PROFILE_FIELDS and name != "username":
+            setattr(user, name, value)
+    user.save()
+    record_profile_change(user, before, actor, via=via)
+    return user
+
+
+@transaction.atomic
+def set_active(user: User, active: bool, actor: User | None, *, via: str = "") -> User:
+    """Deactivate (cannot sign in, kept with everything they did) or reactivate an account."""
+    _may_manage(actor)
+    before = profile_of(user)
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    record_profile_change(user, before, actor, via=via)
+    return user
+
+
+def generate_password(user: User) -> str:
+    """A password that passes the validators, easy to read out (no 0/O, 1/l/I)."""
+    while True:
+        password = "".join(secrets.choice(READABLE) for position in range(12))
+        try:
+            validate_password(password, user)
+        except ValidationError:
+            continue
+        return password
+
+
+def issue_temporary_password(user: User, actor: User | None, *, via: str = "") -> str:
+    """A new password for someone who forgot theirs: shown once to hand over, replaced by the
+    person at their next sign-in."""
+    _may_manage(actor)
+    if actor is not None and actor.pk == user.pk:
+        raise Refused(_("请在“我的账户”中修改自己的密码。"), code="own_account", http_status=403)
+    password = generate_password(user)
+    reset_password(user, password, actor, via=via)
+    return password
+
+
+@transaction.atomic
+def save_unit(unit: Unit, actor: User | None) -> Unit:
+    """Add or change a unit; a ledger entry with what it now is."""
+    _may_manage(actor)
+    if unit.parent_id is not None and unit.pk is not None:
+        ancestor: Unit | None = unit.parent
+        while ancestor is not None:
+            if ancestor.pk == unit.pk:
+                raise Refused(_("上级单位不能是它自己或它的下级。"), code="unit_cycle")
+            ancestor = ancestor.parent
+    change = AccountChange.UNIT_CREATED if unit.pk is None else AccountChange.UNIT_UPDATED
+    unit.save()
+    record(Action.USER_CHANGE, unit, actor, change=change, code=unit.code, name=unit.name,
+           parent=unit.parent.code if unit.parent else None)  # fmt: skip
+    return unit

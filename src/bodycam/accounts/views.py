@@ -4,6 +4,8 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,10 +13,12 @@ from django.views.decorators.http import require_POST
 
 from bodycam.accounts import grants, tokens
 from bodycam.accounts import people as accounts
-from bodycam.accounts.forms import TokenForm
+from bodycam.accounts.forms import PersonForm, RolesForm, TokenForm, UnitForm
 from bodycam.accounts.imports import apply_user_import, plan_user_import
-from bodycam.accounts.models import ApiToken, GrantStatus, RoleGrant, User
+from bodycam.accounts.models import ApiToken, GrantStatus, RoleGrant, Unit, User
+from bodycam.accounts.roles import Role
 from bodycam.importing import import_page
+from bodycam.ledger.history import custody_history
 from bodycam.lib.access import AuthenticatedHttpRequest, permission_required
 from bodycam.lib.api import restricted_object
 from bodycam.lib.errors import Refused
@@ -23,14 +27,177 @@ from bodycam.lib.errors import Refused
 @permission_required("accounts.view_user")
 def people(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The staff directory: name, badge number, unit and roles."""
+    users = User.objects.restrict(request.user, "view")
+    show = request.GET.get("show")
+    if show != "all":
+        users = users.filter(is_active=show != "inactive")
+    if query := request.GET.get("q", "").strip():
+        users = users.filter(
+            Q(full_name__icontains=query) | Q(username__icontains=query)
+            | Q(badge_number__icontains=query)
+        )  # fmt: skip
     users = (
-        User.objects.restrict(request.user, "view")
-        .filter(is_active=True)
-        .select_related("unit")
+        users.select_related("unit")
         .prefetch_related("role_assignments")
         .order_by("unit__code", "username")
     )
-    return render(request, "accounts/people.html", {"people": users})
+    return render(request, "accounts/people.html", {"people": users, "show": show, "q": query})
+
+
+@permission_required("accounts.add_user")
+def person_new(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Add someone: who they are and their roles; a first password is shown once to hand over."""
+    form = PersonForm(request.POST or None)
+    roles = RolesForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and roles.is_valid():
+        data = form.cleaned_data
+        try:
+            person = accounts.add_person(
+                data["username"], None, full_name=data["full_name"],
+                badge_number=data["badge_number"], unit=data["unit"], actor=request.user,
+                via="people",
+            )  # fmt: skip
+            person.email = data["email"]
+            person.save(update_fields=["email"])
+            change = accounts.set_roles(person, roles.cleaned_data["roles"], request.user,
+                                        via="people")  # fmt: skip
+            password = accounts.issue_temporary_password(person, request.user, via="people")
+        except Refused as refusal:
+            form.add_error(None, refusal.text())
+        else:
+            _said_roles(request, change)
+            request.session["handed_password"] = password
+            return redirect("person", pk=person.pk)
+    return render(request, "accounts/person_new.html", {"form": form, "roles": roles})
+
+
+def _said_roles(request: AuthenticatedHttpRequest, change: grants.RoleChange) -> None:
+    if change.pending:
+        names = "、".join(str(Role(role).label) for role in change.pending)
+        messages.info(request, _("%(roles)s须经主要负责人确认后生效。") % {"roles": names})
+
+
+@permission_required("accounts.view_user")
+def person_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    person = restricted_object(User.objects.select_related("unit"), request.user, "view", pk)
+    return _person_page(request, person, PersonForm(instance=person))
+
+
+def _person_page(request: AuthenticatedHttpRequest, person: User, form: PersonForm) -> HttpResponse:
+    manage = request.user.has_perm("accounts.change_user")
+    held = list(person.role_assignments.values_list("role", flat=True))
+    return render(
+        request,
+        "accounts/person.html",
+        {
+            "person": person,
+            "manage": manage,
+            "form": form if manage else None,
+            "roles_form": RolesForm(initial={"roles": held}) if manage else None,
+            "pending": person.role_grants.filter(status=GrantStatus.PENDING),
+            "handed_password": request.session.pop("handed_password", None),
+            "entries": custody_history(request.user, person),
+        },
+    )
+
+
+def _managed(request: AuthenticatedHttpRequest, pk: int) -> User:
+    return restricted_object(User.objects, request.user, "change", pk)
+
+
+@require_POST
+@permission_required("accounts.change_user")
+def person_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    person = _managed(request, pk)
+    form = PersonForm(request.POST, instance=User.objects.get(pk=pk))
+    if not form.is_valid():  # the page again, each error beside its field
+        return _person_page(request, person, form)
+    data = {k: v for k, v in form.cleaned_data.items() if k != "username"}
+    accounts.change_profile(person, request.user, via="people", **data)
+    messages.success(request, _("已保存。修改前后的内容已记入记录。"))
+    return redirect("person", pk=pk)
+
+
+@require_POST
+@permission_required("accounts.change_user")
+def person_roles(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    person = _managed(request, pk)
+    form = RolesForm(request.POST)
+    if form.is_valid():
+        try:
+            change = accounts.set_roles(person, form.cleaned_data["roles"], request.user,
+                                        via="people")  # fmt: skip
+        except Refused as refusal:
+            messages.error(request, refusal.text())
+        else:
+            messages.success(request, _("角色已保存。"))
+            _said_roles(request, change)
+    return redirect("person", pk=pk)
+
+
+@require_POST
+@permission_required("accounts.change_user")
+def person_active(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    person = _managed(request, pk)
+    active = request.POST.get("active") == "1"
+    try:
+        accounts.set_active(person, active, request.user, via="people")
+    except Refused as refusal:
+        messages.error(request, refusal.text())
+    else:
+        messages.success(
+            request,
+            _("账户已启用。") if active else _("账户已停用：不能再登录，其经办记录全部保留。"),
+        )
+    return redirect("person", pk=pk)
+
+
+@require_POST
+@permission_required("accounts.change_user")
+def person_password(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    person = _managed(request, pk)
+    try:
+        password = accounts.issue_temporary_password(person, request.user, via="people")
+    except Refused as refusal:
+        messages.error(request, refusal.text())
+    else:
+        request.session["handed_password"] = password
+    return redirect("person", pk=pk)
+
+
+@permission_required("accounts.view_unit")
+def units(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The bureau's units; the administrator adds and renames them."""
+    manage = request.user.has_perm("accounts.change_unit")
+    form = UnitForm(request.POST or None) if manage else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                accounts.save_unit(form.save(commit=False), request.user)
+            except Refused as refusal:
+                form.add_error(None, refusal.text())
+            else:
+                messages.success(request, _("已添加单位。"))
+                return redirect("units")
+    rows = Unit.objects.select_related("parent").annotate(people=Count("user")).order_by("code")
+    return render(request, "accounts/units.html", {"units": rows, "form": form})
+
+
+@permission_required("accounts.change_unit")
+def unit_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    unit = restricted_object(Unit.objects, request.user, "change", pk)
+    form = UnitForm(request.POST or None, instance=unit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            accounts.save_unit(form.save(commit=False), request.user)
+        except Refused as refusal:
+            form.add_error("parent", refusal.text())
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("units")
+    return render(request, "accounts/unit_edit.html", {"unit": unit, "form": form})
 
 
 @permission_required("accounts.import_users")
