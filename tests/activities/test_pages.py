@@ -82,6 +82,7 @@ def test_officer_files_an_exemption_and_oversight_acknowledges_it(client, office
     client.force_login(oversight)
     inbox = client.get(reverse("exemptions")).content.decode()
     assert "涉密场所，禁止录像" in inbox
+    assert "签收后不能撤回" in inbox and "确认签收" in inbox  # irreversible: one more step
     exemption = activity.exemptions.get()
     client.post(reverse("exemption-review", args=[exemption.pk]), {"decision": "acknowledge"})
     exemption.refresh_from_db()

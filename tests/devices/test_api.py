@@ -177,6 +177,13 @@ def test_return_puts_the_device_back_in_stock_with_a_ledger_entry(api, custodian
     assert events_of(issued) == ["registered", "issued", "returned"]
 
 
+def test_a_return_may_say_what_the_custodian_noticed(api, custodian, issued):
+    body = {"comment": "充电线未交回"}
+    response = _as(api, custodian).post(f"{DEVICES}{issued.pk}/return/", body, format="json")
+    assert response.status_code == 200, response.content
+    assert issued.issues.get().return_comment == "充电线未交回"
+
+
 def test_returning_a_device_that_is_not_out_is_refused(api, custodian, device):
     response = _as(api, custodian).post(f"{DEVICES}{device.pk}/return/")
     assert response.status_code == 400

@@ -10,6 +10,7 @@ from bodycam.devices import registry
 from bodycam.devices.models import Device, DeviceStatus, PreUseCheck
 from tests.devices.factories import make_device
 from tests.forms import local_input
+from tests.ledger_entries import last_entry_of
 
 pytestmark = pytest.mark.django_db
 
@@ -53,8 +54,15 @@ def test_issue_and_return_from_the_device_page(client, custodian, officer):
     )
     assert "已发放给 李明" in page.content.decode()
     assert Device.objects.get(pk=device.pk).status == DeviceStatus.ISSUED
-    page = client.post(reverse("device-return", args=[device.pk]), follow=True)
-    assert "已归还" in page.content.decode()
+    shown = client.get(reverse("device", args=[device.pk])).content.decode()
+    assert "确认归还" in shown and "备注（可选）" in shown  # one more step, and a comment
+    page = client.post(
+        reverse("device-return", args=[device.pk]), {"comment": "镜头有划痕"}, follow=True
+    ).content.decode()
+    assert "已归还" in page and "镜头有划痕" in page
+    issue = device.issues.get()
+    assert issue.return_comment == "镜头有划痕"
+    assert last_entry_of(device).payload["comment"] == "镜头有划痕"
 
 
 def test_another_custodian_cannot_issue_my_device(client, custodian, officer):

@@ -102,7 +102,7 @@ def test_device_issued_checked_used_and_unrecorded_activity_acknowledged(
     assert f"已发放给 {OFFICER}。" in messages(page)
     assert fact(page, "当前领用人").inner_text().startswith(OFFICER)
     assert fact(page, "状态").inner_text() == "已发放"
-    assert page.get_by_role("button", name=f"{OFFICER} 已归还").is_visible()
+    assert page.locator("#return summary").inner_text() == f"{OFFICER} 已归还"
     shots.append(tmp_path / "2-issued.png")
     shot(page, shots[-1])
     sign_out(page, url)
@@ -211,7 +211,8 @@ def test_device_issued_checked_used_and_unrecorded_activity_acknowledged(
     assert LEGAL_BASIS in card.inner_text()
     shots.append(tmp_path / "6-inbox.png")
     shot(page, shots[-1])
-    card.get_by_role("button", name="签收", exact=True).click()
+    card.locator("summary", has_text="签收").click()  # irreversible: asks to confirm
+    card.get_by_role("button", name="确认签收", exact=True).click()
     page.wait_for_url(f"{url}/exemptions/")
     assert "已签收" in messages(page)
     assert "没有待签收的报送。" in page.locator("main").inner_text()

@@ -65,6 +65,12 @@ class DeviceSerializer(serializers.ModelSerializer):
         return data
 
 
+class ReturnRequest(serializers.Serializer):
+    comment = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="归还备注（可选），如外观损伤"
+    )
+
+
 class IssueRequest(serializers.Serializer):
     officer = serializers.CharField(help_text="警号或用户名")
     override_reason = serializers.CharField(required=False, allow_blank=True, default="")
@@ -123,10 +129,12 @@ class DeviceViewSet(RestrictedViewSetMixin[Device], viewsets.ReadOnlyModelViewSe
         issue = registry.issue_device(device, officer, request.user, data["override_reason"])
         return Response(IssueSerializer(issue).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses=IssueSerializer)
+    @extend_schema(request=ReturnRequest, responses=IssueSerializer)
     @action(detail=True, methods=["post"], url_path="return")
     def give_back(self, request: AuthenticatedRequest, **kwargs) -> Response:
-        issue = registry.return_device(self.get_object(), request.user)
+        device = self.get_object()
+        comment = self.validated(ReturnRequest)["comment"]
+        issue = registry.return_device(device, request.user, comment)
         return Response(IssueSerializer(issue).data)
 
     @extend_schema(request=MaintenanceRequest, responses={201: None})

@@ -117,6 +117,7 @@ class DeviceIssue(models.Model):
     returned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
+    return_comment = models.TextField(_("归还备注"), blank=True)  # e.g. a scratched lens
 
     class Meta:
         verbose_name = _("发放记录")

@@ -132,15 +132,16 @@ def issue_device(device: Device, officer: User, actor: User | None, override_rea
 
 
 @transaction.atomic
-def return_device(device: Device, actor: User | None) -> DeviceIssue:
-    """Take a device back (归还)."""
+def return_device(device: Device, actor: User | None, comment: str = "") -> DeviceIssue:
+    """Take a device back (归还), with what the custodian noticed, if anything."""
     device = states.locked(device)
     issue = device.current_issue
     if issue is None:
         raise Refused(_("记录仪 %(serial)s 没有发放在外，无需归还。"), serial=device.serial)
     issue.returned_at = timezone.now()
     issue.returned_by = actor
-    issue.save(update_fields=["returned_at", "returned_by"])
+    issue.return_comment = (comment or "").strip()
+    issue.save(update_fields=["returned_at", "returned_by", "return_comment"])
     states.change_status(device, DeviceStatus.IN_STOCK)
     record(
         Action.DEVICE_EVENT,
@@ -148,6 +149,7 @@ def return_device(device: Device, actor: User | None) -> DeviceIssue:
         actor,
         event=DeviceEvent.RETURNED,
         officer=issue.officer.username,
+        **({"comment": issue.return_comment} if issue.return_comment else {}),
     )
     return issue
 

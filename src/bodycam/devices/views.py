@@ -123,8 +123,12 @@ def device_issue(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def device_return(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     device = _device(request, pk, "issue")
+    comment = request.POST.get("comment", "")
     return _act(
-        request, device, lambda: registry.return_device(device, request.user), _("已归还。")
+        request,
+        device,
+        lambda: registry.return_device(device, request.user, comment),
+        _("已归还。"),
     )
 
 

@@ -29,6 +29,7 @@ class Command(DomainCommand):
         issue.add_argument("--reason", default="", help="检查未通过仍发放的理由")
         give_back = sub.add_parser("return", help=bilingual(_("归还")))
         give_back.add_argument("serial")
+        give_back.add_argument("--comment", default="", help="归还备注（可选）")
         check = sub.add_parser("check", help=bilingual(_("使用前检查（R-07）")))
         check.add_argument("serial")
         check.add_argument("--battery", type=int, required=True, help="电量 %%")
@@ -79,8 +80,8 @@ class Command(DomainCommand):
             ),
         }
 
-    def do_return(self, serial, **options) -> dict:
-        issue = registry.return_device(device_by_serial(serial), None)
+    def do_return(self, serial, comment, **options) -> dict:
+        issue = registry.return_device(device_by_serial(serial), None, comment)
         returned = bilingual(_("已归还 %(device)s"), device=issue.device)
         return {"serial": issue.device.serial, "message": returned}
 
