@@ -8,15 +8,20 @@ from django.utils.translation import gettext_lazy as _
 
 
 class NavItem:
-    """A link shown to users holding any one of its permissions (none given: everyone)."""
+    """A link shown to users holding any one of its permissions (none given: everyone), unless
+    they hold `unless` (who then sees another item for the same page)."""
 
     def __init__(
-        self, label: str | Promise, url_name: str, *permissions: str, count: str = ""
-    ) -> None:
+        self, label: str | Promise, url_name: str, *permissions: str, count: str = "",
+        unless: str = "",
+    ) -> None:  # fmt: skip
         self.label, self.url_name, self.permissions = label, url_name, permissions
         self.count = count  # dotted path of a function(user) -> int shown beside the label
+        self.unless = unless
 
     def visible_to(self, user) -> bool:
+        if self.unless and user.has_perm(self.unless):
+            return False
         return not self.permissions or any(user.has_perm(p) for p in self.permissions)
 
 
@@ -31,6 +36,12 @@ NAVIGATION: list[NavItem] = [
     ),
     NavItem(_("记录仪台账"), "devices", "devices.view_device"),
     NavItem(_("音像记录"), "recordings", "recordings.view_recording"),
+    NavItem(
+        _("我的音像记录"),
+        "recordings",
+        "activities.add_enforcementactivity",
+        unless="recordings.view_recording",
+    ),
     NavItem(_("上传"), "upload", "recordings.ingest_recording"),
     NavItem(_("不予记录签收"), "exemptions", "activities.review_exemption"),
     NavItem(

@@ -21,7 +21,7 @@ def test_each_role_sees_its_own_navigation(
     oversee = ["首页", "执法活动", "记录仪台账", "音像记录", "合规问题", "查阅申请", "查阅登记簿",
                "案卷", "销毁清单", "监管链日志", "人员名录", "接口文档"]  # fmt: skip
     assert _nav_labels(client, officer) == [
-        "首页", "我的记录仪", "执法活动", "合规问题", "查阅申请", "接口文档",
+        "首页", "我的记录仪", "执法活动", "我的音像记录", "合规问题", "查阅申请", "接口文档",
     ]  # fmt: skip
     assert _nav_labels(client, head) == oversee
     assert _nav_labels(client, auditor) == oversee

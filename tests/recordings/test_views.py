@@ -153,3 +153,15 @@ def test_the_database_still_lets_a_recording_be_linked(stored):
     with connection.cursor() as cursor:
         cursor.execute("UPDATE recordings_recording SET needs_review = FALSE")
     assert not Recording.objects.filter(needs_review=True).exists()
+
+
+def test_the_format_reads_as_people_know_it(client, records_clerk, stored):
+    client.force_login(records_clerk)
+    page = client.get(reverse("recording", args=[stored[2].pk])).content.decode()
+    assert "MP4 · H.264 视频 · AAC 音频" in page
+    assert "mov,mp4" not in page and "h264" not in page
+    client.cookies["django_language"] = "en"
+    assert (
+        "MP4 · H.264 video · AAC audio"
+        in client.get(reverse("recording", args=[stored[2].pk])).content.decode()
+    )

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from bodycam.activities.vocabulary import ActivityType
 from bodycam.compliance.models import Finding, Rule
 from bodycam.lib import wallclock
 from bodycam.lib.words import duration_words
@@ -37,6 +38,8 @@ RECORDING_KEYS = {"before", "after", "first_recording", "last_recording", "recor
 
 def _value(key: str, value: Any) -> tuple[str, str | None]:
     """(text, link) of one fact."""
+    if key == "type" and value in ActivityType.values:
+        return str(ActivityType(value).label), None
     if key in RECORDING_KEYS and isinstance(value, int):
         return _("音像记录 %(n)s") % {"n": value}, reverse("recording", args=[value])
     if key.endswith("_seconds") and isinstance(value, int | float) and key != "seconds":

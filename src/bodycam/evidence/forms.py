@@ -4,10 +4,12 @@ from django.utils.translation import gettext_lazy as _
 
 from bodycam.accounts.models import Unit, User
 from bodycam.lib.forms import Form
+from bodycam.lib.words import period_words
 
 
 def _periods() -> list[tuple[str, str]]:
-    return [(label, label) for label in settings.CASE_RETENTION_PERIODS]
+    periods = settings.CASE_RETENTION_PERIODS
+    return [(name, period_words(name, periods)) for name in periods]
 
 
 class CaseForm(Form):

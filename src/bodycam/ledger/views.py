@@ -12,6 +12,7 @@ from bodycam.ledger import heads, integrity, tree
 from bodycam.ledger.entries import entry_bytes
 from bodycam.ledger.models import Action, LedgerEntry, SignedHead
 from bodycam.ledger.queries import FILTERS, filter_entries
+from bodycam.ledger.readable import payload_facts
 from bodycam.ledger.subjects import kind_choices
 from bodycam.ledger.tasks import fixity_check
 from bodycam.lib.access import permission_required
@@ -61,6 +62,7 @@ def entry_detail(request: HttpRequest, seq: int) -> HttpResponse:
         {
             "entry": entry,
             "canonical": entry_bytes(entry).decode("utf-8"),
+            "facts": payload_facts(entry.payload),
             "leaf_hash": b64(bytes(entry.leaf_hash)),
             "head": head,
             "proof": proof,

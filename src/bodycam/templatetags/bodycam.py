@@ -3,10 +3,11 @@
 from datetime import timedelta
 
 from django import template
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from bodycam.ledger import subjects
-from bodycam.lib.words import duration_words
+from bodycam.lib.words import duration_words, media_words, period_words
 
 register = template.Library()
 
@@ -64,3 +65,15 @@ def clock_ms(milliseconds: int | None) -> str:
 def key_field(form, recording_id: int):
     """The evidence disc form's key-content field of one recording."""
     return form[f"key_{recording_id}"]
+
+
+@register.filter
+def media(recording) -> str:
+    """Container and codecs as people know them: "MP4 · H.264 视频 · AAC 音频"."""
+    return media_words(recording.container, recording.video_codec, recording.audio_codec)
+
+
+@register.filter
+def case_period(name: str) -> str:
+    """A case file's retention period in the page's language."""
+    return period_words(name, settings.CASE_RETENTION_PERIODS)
