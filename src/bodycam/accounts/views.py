@@ -7,9 +7,10 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from bodycam.accounts import grants, tokens
 from bodycam.accounts import people as accounts
@@ -22,11 +23,10 @@ from bodycam.ledger.history import custody_history
 from bodycam.lib.access import AuthenticatedHttpRequest, permission_required
 from bodycam.lib.api import restricted_object
 from bodycam.lib.errors import Refused
+from bodycam.lib.exports import xlsx_response
 
 
-@permission_required("accounts.view_user")
-def people(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The staff directory: name, badge number, unit and roles."""
+def _directory(request: AuthenticatedHttpRequest):
     users = User.objects.restrict(request.user, "view")
     show = request.GET.get("show")
     if show != "all":
@@ -36,12 +36,38 @@ def people(request: AuthenticatedHttpRequest) -> HttpResponse:
             Q(full_name__icontains=query) | Q(username__icontains=query)
             | Q(badge_number__icontains=query)
         )  # fmt: skip
-    users = (
+    return (
         users.select_related("unit")
         .prefetch_related("role_assignments")
         .order_by("unit__code", "username")
     )
-    return render(request, "accounts/people.html", {"people": users, "show": show, "q": query})
+
+
+@permission_required("accounts.view_user")
+def people(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The staff directory: name, badge number, unit and roles; a search box."""
+    return render(
+        request,
+        "accounts/people.html",
+        {
+            "people": _directory(request),
+            "show": request.GET.get("show"),
+            "q": request.GET.get("q", "").strip(),
+        },
+    )
+
+
+@require_GET
+@permission_required("accounts.view_user")
+def people_export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
+    headers = [_("姓名"), _("警号"), _("单位"), _("角色"), _("用户名"), _("账户")]
+    rows = (
+        [p.full_name, p.badge_number or "", p.unit.name if p.unit else "",
+         "、".join(a.get_role_display() for a in p.role_assignments.all()), p.username,
+         _("在用") if p.is_active else _("已停用")]
+        for p in _directory(request)
+    )  # fmt: skip
+    return xlsx_response("people", _("人员名录"), headers, rows, request.user, request.GET)
 
 
 @permission_required("accounts.add_user")

@@ -4,11 +4,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from bodycam.activities import corrections, exemptions, lifecycle
+from bodycam.activities import corrections, exemptions, export, lifecycle
 from bodycam.activities.forms import (
     CancelActivityForm,
     CloseActivityForm,
@@ -25,15 +26,29 @@ from bodycam.ledger.history import custody_history
 from bodycam.lib.access import AuthenticatedHttpRequest, permission_required
 from bodycam.lib.api import restricted_object
 from bodycam.lib.errors import Refused
+from bodycam.lib.exports import xlsx_response
 
 
 @login_required
 def activity_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    activities = EnforcementActivity.objects.restrict(request.user).prefetch_related("officers")
-    if status := request.GET.get("status"):
-        activities = activities.filter(status=status)
+    activities = export.search(
+        EnforcementActivity.objects.restrict(request.user).prefetch_related("officers"),
+        request.GET,
+    )
     page = Paginator(activities, 50).get_page(request.GET.get("page"))
-    return render(request, "activities/list.html", {"page": page, "status": status})
+    return render(
+        request,
+        "activities/list.html",
+        {"page": page, "status": request.GET.get("status", ""), "q": request.GET.get("q", "")},
+    )
+
+
+@require_GET
+@login_required
+def activity_export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
+    activities = export.search(EnforcementActivity.objects.restrict(request.user), request.GET)
+    return xlsx_response("activities", _("执法活动"), export.headers(), export.rows(activities),
+                         request.user, request.GET)  # fmt: skip
 
 
 @permission_required("activities.add_enforcementactivity")

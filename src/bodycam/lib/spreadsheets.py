@@ -196,12 +196,12 @@ def write_xlsx(headers: list[str], rows: list[list]) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([_storable(value) for value in row])
+        sheet.append([storable(value) for value in row])
         for cell in sheet[sheet.max_row]:
             if isinstance(cell.value, str):
                 cell.data_type = "s"
     for column in sheet.iter_cols():
-        widest = max(_display_width(cell.value) for cell in column)
+        widest = max(display_width(cell.value) for cell in column)
         sheet.column_dimensions[column[0].column_letter].width = min(max(widest + 2, 8), 60)
     sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
@@ -209,7 +209,7 @@ def write_xlsx(headers: list[str], rows: list[list]) -> bytes:
     return buffer.getvalue()
 
 
-def _storable(value: Any) -> Any:
+def storable(value: Any) -> Any:
     if isinstance(value, str):
         return ILLEGAL_CHARACTERS_RE.sub("", value)
     if value is None or isinstance(value, int | float | date | time):
@@ -217,7 +217,7 @@ def _storable(value: Any) -> Any:
     return str(value)
 
 
-def _display_width(value: Any) -> int:
+def display_width(value: Any) -> int:
     if value is None:
         return 0
     if isinstance(value, date):

@@ -9,7 +9,7 @@ from bodycam.recordings.models import ContentMark, MistakeStatus, Recording
 
 FILTERS = (
     "officer", "device", "unit", "since", "until", "activity", "kind", "condition",
-    "deadline", "review", "unlinked", "sha256", "tag", "mistaken",
+    "deadline", "review", "unlinked", "sha256", "tag", "mistaken", "q",
 )  # fmt: skip
 
 
@@ -21,6 +21,13 @@ def filter_recordings(recordings: QuerySet[Recording], params: Any) -> QuerySet[
     recordings = recordings.filter(mistaken_at__isnull=mistaken not in ("1", "true"))
     if mistaken == "proposed":
         recordings = recordings.filter(mistakes__status=MistakeStatus.PROPOSED)
+    if value := (params.get("q") or "").strip():  # the search box: any of what people know
+        recordings = recordings.filter(
+            Q(original_name__icontains=value) | Q(officer__full_name__icontains=value)
+            | Q(officer__badge_number__iexact=value) | Q(badge_raw__iexact=value)
+            | Q(device__serial__iexact=value) | Q(serial_raw__iexact=value)
+            | Q(sha256__startswith=value.lower())
+        )  # fmt: skip
     if value := params.get("officer"):
         recordings = recordings.filter(
             Q(officer__badge_number=value) | Q(officer__username=value) | Q(badge_raw=value)

@@ -5,9 +5,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from bodycam.access.panel import viewing_panel
 from bodycam.activities.models import EnforcementActivity
@@ -16,7 +17,8 @@ from bodycam.ledger.history import custody_history
 from bodycam.lib.access import AuthenticatedHttpRequest, permission_required
 from bodycam.lib.api import restricted_object
 from bodycam.lib.errors import Refused
-from bodycam.recordings import identification, jobs, linking, mistakes
+from bodycam.lib.exports import xlsx_response
+from bodycam.recordings import export, identification, jobs, linking, mistakes
 from bodycam.recordings.forms import IdentifyForm
 from bodycam.recordings.models import Condition, Kind, MistakeStatus, ProcessingJob, Recording
 from bodycam.recordings.queries import FILTERS, filter_recordings
@@ -45,6 +47,20 @@ def recording_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "tags": ContentTag.choices,
         },
     )
+
+
+@require_GET
+@login_required
+def recording_export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
+    """The list as filtered, as .xlsx (the facts, never the content)."""
+    recordings: QuerySet[Recording] = Recording.objects.restrict(request.user)
+    try:
+        recordings = filter_recordings(recordings, request.GET)
+    except Refused as refusal:
+        messages.error(request, refusal.text())
+        return redirect("recordings")
+    return xlsx_response("recordings", _("音像记录"), export.headers(),
+                         export.rows(recordings), request.user, request.GET)  # fmt: skip
 
 
 @login_required
