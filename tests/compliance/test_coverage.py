@@ -33,6 +33,14 @@ def test_coverage_counts_recorded_time_and_names_the_gaps(tmp_path, today, offic
     assert "4 分 0 秒" in page and "44 秒" in page
     assert "移交时限（R-13）" in page
     assert "录像中断" in page  # the interruption finding, linked from the activity
+    # the timeline: three recordings where they lie, the two gaps between and after
+    recordings = [b for b in coverage.bars if b.recording]
+    gaps = [b for b in coverage.bars if b.recording is None]
+    assert [b.left for b in recordings] == pytest.approx([0, 2, 83.7], abs=0.2)
+    assert [b.left for b in gaps] == pytest.approx([3.7, 85.3], abs=0.3)
+    assert [b.width for b in gaps] == pytest.approx([80, 14.7], abs=0.3)
+    assert page.count('class="seg"') == 3 and page.count('class="gap"') == 2
+    assert "a.mp4" in page and "c.mp4" in page  # listed beside it, with their times
 
 
 def test_an_activity_without_recordings_is_one_gap_and_overlapping_devices_count_once(

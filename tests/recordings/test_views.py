@@ -165,3 +165,21 @@ def test_the_format_reads_as_people_know_it(client, records_clerk, stored):
         "MP4 · H.264 video · AAC audio"
         in client.get(reverse("recording", args=[stored[2].pk])).content.decode()
     )
+
+
+def test_the_link_list_is_searched_by_day_and_officer_in_beijing_time(
+    client, records_clerk, officer, stored
+):
+    from datetime import UTC, datetime
+
+    # 23:30 Beijing on 20 November is 15:30 UTC the same day; 00:30 Beijing on the 21st is
+    # still the 20th in UTC: the list names the Beijing day.
+    late = datetime(2026, 11, 20, 16, 30, tzinfo=UTC)
+    activity = lifecycle.open_activity("routine_inspection", [officer], late, officer,
+                                       subject_name="夜市", late_reason="补录")  # fmt: skip
+    client.force_login(records_clerk)
+    url = reverse("recording", args=[stored[2].pk])
+    page = client.get(url, {"link_day": "2026-11-21", "link_officer": "JX0227"}).content.decode()
+    assert f"{activity.pk} · 日常执法检查 夜市 2026-11-21 00:30" in page
+    elsewhere = client.get(url, {"link_day": "2026-10-01", "link_officer": ""}).content.decode()
+    assert "夜市" not in elsewhere

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from bodycam.activities.vocabulary import ActivityType, ExemptionGround
+from bodycam.lib import wallclock
 from bodycam.lib.restrict import RestrictedQuerySet
 
 
@@ -97,7 +98,8 @@ class EnforcementActivity(models.Model):
         indexes = [models.Index(fields=["status", "started_at"], name="activity_status_start")]
 
     def __str__(self) -> str:
-        return f"{self.get_type_display()} {self.subject_name} {self.started_at:%Y-%m-%d}"
+        started = wallclock.local(self.started_at)  # the bureau's day, not UTC's
+        return f"{self.get_type_display()} {self.subject_name} {started:%Y-%m-%d %H:%M}"
 
 
 class ExemptionStatus(models.TextChoices):

@@ -74,7 +74,9 @@ def activity_new(request: AuthenticatedHttpRequest) -> HttpResponse:
 def activity_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     activity = restricted_object(EnforcementActivity.objects, request.user, "view", pk)
     mine = EnforcementActivity.objects.restrict(request.user, "change").filter(pk=pk).exists()
-    recordings = list(activity.recordings.cleared_for(request.user))
+    recordings = list(
+        activity.recordings.cleared_for(request.user).select_related("device", "officer")
+    )
     return render(
         request,
         "activities/detail.html",

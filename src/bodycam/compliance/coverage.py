@@ -23,12 +23,24 @@ class Gap:
 
 
 @dataclass
+class Bar:
+    """A stretch drawn on the activity's timeline, in percent of its span."""
+
+    left: float
+    width: float
+    start: datetime
+    end: datetime
+    recording: Recording | None = None  # None: a gap
+
+
+@dataclass
 class Coverage:
     span: timedelta  # the activity's length, to now while it is open
     recorded: timedelta  # the part of it inside at least one recording
     gaps: list[Gap] = field(default_factory=list)  # unrecorded stretches over the threshold
     deadline: datetime | None = None
     late: int = 0  # recordings handed over after their deadline
+    bars: list[Bar] = field(default_factory=list)  # recordings, then gaps, for the timeline
 
     @property
     def percent(self) -> float | None:
@@ -58,9 +70,32 @@ def activity_coverage(activity: EnforcementActivity, recordings: list[Recording]
     if activity.ended_at is not None and end - cursor > threshold:
         gaps.append(Gap(cursor, end))
     return Coverage(
+        bars=_bars(start, end, recordings, gaps),
         span=max(end - start, timedelta(0)),
         recorded=recorded,
         gaps=gaps,
         deadline=upload_deadline(activity.ended_at or start, activity),
         late=sum(1 for r in recordings if r.deadline_met is False),
     )
+
+
+def _bars(start: datetime, end: datetime, recordings: list[Recording], gaps: list[Gap]) -> list:
+    """Where each recording (in time order) and each gap lies on the timeline (each at least
+    a sliver wide, so a two-second clip can still be seen and clicked)."""
+    total = (end - start).total_seconds()
+    if total <= 0:
+        return []
+
+    def bar(a: datetime, b: datetime, recording: Recording | None = None) -> Bar:
+        a, b = max(a, start), min(b, end)
+        left = 100 * (a - start).total_seconds() / total
+        width = max(100 * (b - a).total_seconds() / total, 0.5)
+        return Bar(round(left, 2), round(min(width, 100 - left), 2), a, b, recording)
+
+    spans = sorted(
+        (r.recorded_at, r.recorded_at + r.duration, r.pk, r)
+        for r in recordings
+        if r.kind != Kind.PHOTO and r.recorded_at is not None and r.duration is not None
+    )
+    shown = [bar(a, b, r) for a, b, _pk, r in spans if a < end and b > start]
+    return shown + [bar(gap.start, gap.end) for gap in gaps]

@@ -1,9 +1,11 @@
 """Recording pages: the list with its filters, a recording's facts, the unlinked queue."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -11,13 +13,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from bodycam.access.panel import viewing_panel
-from bodycam.activities.models import EnforcementActivity
+from bodycam.activities.models import ActivityStatus, EnforcementActivity
 from bodycam.activities.vocabulary import ContentTag
 from bodycam.ledger.history import custody_history
+from bodycam.lib import wallclock
 from bodycam.lib.access import AuthenticatedHttpRequest, permission_required
 from bodycam.lib.api import restricted_object
 from bodycam.lib.errors import Refused
 from bodycam.lib.exports import xlsx_response
+from bodycam.lib.parsing import day_bound
 from bodycam.recordings import export, identification, jobs, linking, mistakes
 from bodycam.recordings.forms import IdentifyForm
 from bodycam.recordings.models import Condition, Kind, MistakeStatus, ProcessingJob, Recording
@@ -78,7 +82,7 @@ def recording_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             "convention": how_time_was_read(recording),
             "entries": custody_history(request.user, recording),
             "may_link": may_link,
-            "candidates": _candidates(recording) if may_link else [],
+            **(_candidates(recording, request.GET) if may_link else {}),
             **_job(recording),
             **_mistake_panel(request.user, recording),
             "derived": recording.derived.order_by("kind"),
@@ -115,12 +119,35 @@ def _job(recording: Recording) -> dict:
     }
 
 
-def _candidates(recording: Recording):
-    """Activities of the same officer around that day, newest first, for linking by hand."""
-    activities = EnforcementActivity.objects.order_by("-started_at")
-    if recording.officer_id:
-        activities = activities.filter(officers=recording.officer_id)
-    return activities[:30]
+def _candidates(recording: Recording, params) -> dict:
+    """Activities to link by hand: by default the recording's officer's, on its Beijing day
+    and the day either side; the records office may search another day or officer."""
+    day = params.get("link_day") or (
+        wallclock.local_day(recording.recorded_at) if recording.recorded_at else ""
+    )
+    who = params.get("link_officer", "")
+    if "link_officer" not in params and recording.officer:
+        who = recording.officer.badge_number or recording.officer.username
+    activities = EnforcementActivity.objects.exclude(status=ActivityStatus.CANCELLED)
+    try:
+        if day:
+            middle = day_bound(str(day), end=False)
+            activities = activities.filter(
+                started_at__gte=middle - timedelta(days=1),
+                started_at__lt=middle + timedelta(days=2),
+            )
+    except Refused:
+        day = ""
+    if who:
+        activities = activities.filter(
+            Q(officers__badge_number=who) | Q(officers__username=who)
+            | Q(officers__full_name=who)
+        ).distinct()  # fmt: skip
+    return {
+        "candidates": activities.order_by("-started_at").prefetch_related("officers")[:200],
+        "link_day": str(day),
+        "link_officer": who,
+    }
 
 
 @require_POST
