@@ -113,6 +113,25 @@ def test_a_battery_of_120_percent_is_refused_on_the_form(client, custodian, offi
     assert not PreUseCheck.objects.exists()
 
 
+def test_a_clock_three_hours_fast_reads_as_such_and_bad_numbers_are_said_plainly(
+    client, custodian, officer
+):
+    device = make_device(custodian)
+    registry.issue_device(device, officer, custodian)
+    client.force_login(officer)
+    url = reverse("device-check", args=[device.pk])
+    wrong = {"no_fault": "1", "battery_percent": "八十", "free_storage_gb": "123456789.123",
+             "device_clock": _local(timezone.now())}  # fmt: skip
+    errors = client.post(url, wrong).context["form"].errors
+    assert errors["battery_percent"] == ["请填写 0 到 100 之间的整数，如 80。"]
+    assert "剩余存储不会超过" in errors["free_storage_gb"][0]
+    fast = timezone.now() + timedelta(hours=3, minutes=2, seconds=5)
+    form = {**wrong, "battery_percent": "90", "free_storage_gb": "20",
+            "device_clock": _local(fast)}  # fmt: skip
+    page = client.post(url, form, follow=True).content.decode()
+    assert "快 3 小时 2 分" in page
+
+
 def test_an_officer_cannot_check_a_device_they_do_not_carry(client, custodian, officer):
     device = make_device(custodian)
     client.force_login(officer)

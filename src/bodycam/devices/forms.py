@@ -73,12 +73,20 @@ class CheckForm(Form):
         initial="1",
     )
     battery_percent = forms.IntegerField(
-        label=_("电量（%）"), widget=forms.NumberInput(attrs={"inputmode": "numeric"})
+        label=_("电量（%）"),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={"invalid": _("请填写 0 到 100 之间的整数，如 80。")},
     )
     free_storage_gb = forms.DecimalField(
         label=_("剩余存储（GB）"),
         max_digits=8,
         decimal_places=2,
+        error_messages={
+            "invalid": _("请填写数字，如 32 或 12.5。"),
+            "max_digits": _("数字太大：记录仪的剩余存储不会超过 999999 GB，请检查。"),
+            "max_whole_digits": _("数字太大：记录仪的剩余存储不会超过 999999 GB，请检查。"),
+            "max_decimal_places": _("最多保留两位小数，如 12.75。"),
+        },
         widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}),
     )
     device_clock = forms.DateTimeField(

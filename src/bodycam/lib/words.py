@@ -51,3 +51,11 @@ def period_words(name: str, periods: dict[str, int | None]) -> str:
         return name
     years = periods[name]
     return _("永久") if years is None else _("%(n)s 年") % {"n": years}
+
+
+def clock_words(seconds: float) -> str:
+    """A recorder's clock against true time: "快 3 小时 2 分", "慢 4.2 秒", "准确"."""
+    if abs(seconds) < 0.05:
+        return _("准确")
+    amount = _("%(s).1f 秒") % {"s": abs(seconds)} if abs(seconds) < 60 else duration_words(seconds)
+    return (_("快 %(amount)s") if seconds > 0 else _("慢 %(amount)s")) % {"amount": amount}

@@ -4,20 +4,17 @@ from datetime import timedelta
 
 from django import template
 from django.conf import settings
-from django.utils.translation import gettext as _
 
 from bodycam.ledger import subjects
-from bodycam.lib.words import duration_words, media_words, period_words
+from bodycam.lib.words import clock_words, duration_words, media_words, period_words
 
 register = template.Library()
 
 
 @register.filter
-def seconds(duration: timedelta | None) -> str:
-    """A clock offset as signed seconds: "+4.2 秒", "-1.2 秒"."""
-    if duration is None:
-        return "—"
-    return _("%(value)+.1f 秒") % {"value": duration.total_seconds()}
+def clock(offset: timedelta | None) -> str:
+    """A recorder's clock against true time: "快 3 小时 2 分", "慢 4.2 秒"."""
+    return "—" if offset is None else clock_words(offset.total_seconds())
 
 
 @register.filter
