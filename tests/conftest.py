@@ -153,3 +153,41 @@ def job_worker(transactional_db):
     yield
     stop.set()
     thread.join(timeout=60)
+
+
+@pytest.fixture
+def bureau(tmp_path):
+    """The demo bureau with a day's work in it: an issued recorder, an activity with a
+    recording and a finding, an exemption filed, a recording that needs identifying."""
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from bodycam.accounts.models import User
+    from bodycam.activities import exemptions, lifecycle
+    from bodycam.compliance import engine
+    from bodycam.devices.models import Device
+    from bodycam.recordings.ingest import ingest_file
+    from bodycam.recordings.resolution import Given
+    from bodycam.recordings.storage import blob_store
+    from tests.compliance.scenes import segment
+
+    call_command("demo", verbosity=0)
+    officer = User.objects.get(username="officer")
+    custodian = User.objects.get(username="custodian")
+    device = Device.objects.get(serial="TA00716")
+    registry.issue_device(device, officer, custodian)
+    start = timezone.now().replace(microsecond=0) - timedelta(hours=2)
+    activity = lifecycle.open_activity(
+        "routine_inspection", [officer], start, officer, devices=[device], subject_name="某某超市"
+    )
+    clip = segment(tmp_path, "TA00716_JX0227_clip.MP4", start + timedelta(minutes=1), 3)
+    ingest_file(clip, Given(officer=officer, device=device), blob_store())
+    lifecycle.close_activity(activity, start + timedelta(minutes=30), officer)
+    other = lifecycle.open_activity("investigation", [officer], start, officer)
+    lifecycle.close_activity(other, start + timedelta(minutes=10), officer)
+    exemptions.file_exemption(other, "emergency", "《行政处罚法》", "突发火情", officer)
+    unknown = segment(tmp_path, "ZZ99999_XX0001_20261120093621.MP4", start, 2)
+    ingest_file(unknown, Given(), blob_store())
+    engine.run_all(analyse=False)

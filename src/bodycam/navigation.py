@@ -54,7 +54,7 @@ NAVIGATION: list[NavItem] = [
     NavItem(_("监管链日志"), "ledger", "ledger.view_all_entries"),
     NavItem(_("人员名录"), "people", "accounts.view_user"),
     NavItem(_("单位"), "units", "accounts.change_unit"),
-    NavItem(_("接口文档"), "api-docs"),
+    NavItem(_("帮助"), "help"),
 ]
 
 

@@ -39,6 +39,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", views.healthz, name="healthz"),
+    path("help/", views.help_page, name="help"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("people/", accounts_views.people, name="people"),
     path("people/import/", accounts_views.people_import, name="people-import"),

@@ -21,6 +21,7 @@ from bodycam import health
 from bodycam.access import queue
 from bodycam.accounts.grants import confirmable_by
 from bodycam.accounts.roles import ROLE_GUIDANCE, Role
+from bodycam.help import guides_for
 from bodycam.lib.access import AuthenticatedHttpRequest
 from bodycam.lib.api import NOT_FOUND, SERVER_ERROR
 
@@ -40,6 +41,12 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         "home.html",
         {"tasks": tasks, "grants_awaiting": awaiting, "todo": queue.tasks_for(user)},
     )
+
+
+@login_required
+def help_page(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """帮助: the steps of each of the user's roles, with a screenshot each."""
+    return render(request, "help.html", {"guides": guides_for(request.user.roles)})
 
 
 @require_GET
