@@ -30,7 +30,7 @@ def test_head_signs_in_in_chinese_switches_to_english_and_logs_out(live_server, 
         "销毁清单",
         "监管链日志",
         "人员名录",
-        "接口文档",
+        "帮助",
     ]
     page.screenshot(path=str(tmp_path / "home-zh.png"), full_page=True)
 
@@ -48,7 +48,7 @@ def test_head_signs_in_in_chinese_switches_to_english_and_logs_out(live_server, 
         "Disposal batches",
         "Custody ledger",
         "Directory",
-        "API docs",
+        "Help",
     ]
     assert "Approve viewing requests" in page.locator(".card").first.inner_text()
     page.screenshot(path=str(tmp_path / "home-en.png"), full_page=True)
