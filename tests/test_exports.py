@@ -79,3 +79,15 @@ def test_the_export_buttons_carry_the_lists_filters(client, records_clerk, store
     client.force_login(records_clerk)
     page = client.get(reverse("recordings") + "?q=ZZ00001&review=1").content.decode()
     assert f"{reverse('recording-export')}?q=ZZ00001&amp;review=1" in page
+
+
+def test_findings_export_as_searched_with_their_facts_in_words(client, head, bureau):
+    from bodycam.compliance.models import Finding
+
+    client.force_login(head)
+    rows = _sheet(client.get(reverse("finding-export") + "?q=李明"))
+    assert rows[0][:3] == ["编号", "问题", "依据"]
+    assert len(rows) == 1 + Finding.objects.filter(officer__full_name="李明").count() > 1
+    assert all("T" not in str(row[7]) for row in rows[1:])  # Beijing time, not ISO
+    listed = client.get(reverse("findings") + "?q=无此人").content.decode()
+    assert 'href="/compliance/' not in listed.split("<tbody>")[1]

@@ -138,6 +138,7 @@ urlpatterns = [
     ),
     path("compliance/", compliance_views.finding_list, name="findings"),
     path("compliance/thresholds/", compliance_views.thresholds, name="compliance-thresholds"),
+    path("compliance/export.xlsx", compliance_views.finding_export, name="finding-export"),
     path("compliance/rates/", compliance_views.compliance_rates, name="compliance-rates"),
     path("cases/", evidence_views.case_list, name="cases"),
     path("cases/<id:pk>/", evidence_views.case_detail, name="case"),

@@ -7,11 +7,16 @@ from django.db.models import Q, QuerySet
 from bodycam.compliance.models import Finding
 from bodycam.lib.parsing import day_bound, filter_by_id
 
-FILTERS = ("rule", "status", "officer", "unit", "since", "until", "activity", "recording")
+FILTERS = ("rule", "status", "officer", "unit", "since", "until", "activity", "recording", "q")
 
 
 def filter_findings(findings: QuerySet[Finding], params: Any) -> QuerySet[Finding]:
     """Filters present in `params`; a bad date is Refused, an id that is no id matches none."""
+    if value := (params.get("q") or "").strip():  # the search box: a name, badge or words
+        findings = findings.filter(
+            Q(officer__full_name__icontains=value) | Q(officer__badge_number__iexact=value)
+            | Q(explanation__icontains=value) | Q(activity__subject_name__icontains=value)
+        )  # fmt: skip
     if value := params.get("rule"):
         findings = findings.filter(rule=value)
     if value := params.get("status"):
