@@ -11,6 +11,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from bodycam.ledger.entries import record
 from bodycam.ledger.models import Action
@@ -30,9 +31,9 @@ def write_rows(headers: list[str], rows: Iterable[list], title: str) -> tuple[An
     """(an open temporary .xlsx file, the number of rows written)."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title[:31])
-    for index, header in enumerate(headers):
-        letter = chr(ord("A") + index) if index < 26 else "A" + chr(ord("A") + index - 26)
-        sheet.column_dimensions[letter].width = min(max(display_width(header) + 8, 12), 60)
+    for index, header in enumerate(headers, start=1):
+        width = min(max(display_width(header) + 8, 12), 60)
+        sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
     sheet.append([_cell(sheet, header, bold=True) for header in headers])
     count = 0
