@@ -22,7 +22,9 @@ from tests import media
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_the_follow_up_job_makes_derived_copies_and_never_touches_the_original(tmp_path):
+def test_the_follow_up_job_makes_derived_copies_and_never_touches_the_original(
+    tmp_path, client, records_clerk
+):
     card = media.make_recorder_folder(tmp_path / "card")
     paths = [card["segment1"], card["hevc"], card["jpg"], card["truncated"], card["wav"]]
     list(ingest_paths(paths, Given()))
@@ -54,6 +56,10 @@ def test_the_follow_up_job_makes_derived_copies_and_never_touches_the_original(t
     for sha256 in originals.values():  # hard rule 1: originals are only read
         with store.open(sha256) as blob:
             assert hashlib.sha256(blob.read()).hexdigest() == sha256
+    client.force_login(records_clerk)  # how each copy was made, in words
+    hevc_page = f"/recordings/{made[hevc, 'proxy'].recording_id}/"
+    page = client.get(hevc_page).content.decode()
+    assert "转码" in page and "transcode" not in page
 
 
 def test_a_damaged_original_gets_a_partial_proxy(tmp_path):

@@ -191,6 +191,11 @@ class DerivedKind(models.TextChoices):
     PREVIEW = "preview", _("预览图")
 
 
+# How a derived copy was made, in words (its `method`).
+COPY_METHODS = {"remux": _("转封装（画面未重新编码）"), "transcode": _("转码"),
+                "audio": _("提取音频"), "photo": _("缩放图片")}  # fmt: skip
+
+
 class DerivedCopy(models.Model):
     """A copy made from an original by a background job: a thumbnail, a timeline strip, a
     browser-playable proxy. Kept beside the original, never instead of it, and never evidence
@@ -214,6 +219,10 @@ class DerivedCopy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recording_id} {self.kind}"
+
+    def get_method_display(self) -> str:
+        """How the copy was made, in words ("" when not said)."""
+        return str(COPY_METHODS.get(self.method, self.method))
 
 
 class JobState(models.TextChoices):
