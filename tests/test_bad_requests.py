@@ -193,3 +193,35 @@ def test_a_proof_asked_for_an_entry_that_is_no_number_is_a_400(api, auditor, seq
     chinese, _english = refused(lambda **lang: api.get(f"/api/v1/ledger/proof/inclusion?seq={seq}",
                                                        **lang))  # fmt: skip
     assert "seq" in chinese or seq in chinese  # names what was wrong
+
+
+# A NUL character (PostgreSQL refuses it in text; schemathesis sent one in a ledger filter) --------
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/api/v1/ledger/entries/1/?actor=%00", "/api/v1/recordings/?q=a%00b",
+     "/api/v1/activities/?x=%00"],
+)  # fmt: skip
+def test_a_nul_in_a_query_is_a_400_in_both_languages(api, auditor, url):
+    api.force_authenticate(auditor)
+    refused(lambda **lang: api.get(url, **lang), 400, "nul_character")
+
+
+def test_a_nul_in_a_json_body_is_refused_and_nothing_is_written(api, officer, issued):
+    from bodycam.activities.models import EnforcementActivity
+
+    api.force_authenticate(officer)
+    body = {"type": "routine_inspection", "officers": ["JX0227"], "subject_name": "某\u0000超市",
+            "started_at": timezone.now().isoformat()}  # fmt: skip
+    response = api.post("/api/v1/activities/", body, format="json")
+    assert response.status_code == 400 and response.json()["code"] == "nul_character"
+    assert not EnforcementActivity.objects.exists()
+
+
+def test_a_nul_in_a_page_form_is_said_on_a_page_in_chinese(client, officer):
+    client.force_login(officer)
+    response = client.post("/activities/new/", {"subject_name": "某\x00超市"})
+    assert response.status_code == 400
+    assert "控制字符" in response.content.decode() and "返回首页" in response.content.decode()
+    assert client.get("/recordings/?q=%00").status_code == 400

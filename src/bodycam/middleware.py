@@ -4,11 +4,11 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
-from django.utils.translation import get_supported_language_variant
+from django.utils.translation import get_supported_language_variant, gettext_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation.trans_real import parse_accept_lang_header
 
@@ -107,3 +107,40 @@ class PasswordChangeRequiredMiddleware:
             return resolve(request.path_info).url_name
         except Resolver404:
             return None
+
+
+NUL_REFUSED = gettext_lazy("提交的内容含有不可见的控制字符（NUL），无法处理。请删除后重试。")
+JSON_TYPES = ("application/json",)
+BYTES = "/api/v1/uploads/"  # tus: the body is a file's bytes, and the view judges its type
+
+
+class RefuseNulMiddleware:
+    """A NUL character in an address, a query or a submitted form or JSON body is refused with
+    a 400 in the user's language, before any view: no database stores it (PostgreSQL refuses
+    it in text outright), so it can only be a mistake or a probe."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self._carries_nul(request):
+            if request.path.startswith("/api/"):
+                body = {"code": "nul_character", "detail": str(NUL_REFUSED)}
+                return JsonResponse(body, status=400)
+            return render(request, "400.html", {"reason": NUL_REFUSED}, status=400)
+        return self.get_response(request)
+
+    @staticmethod
+    def _carries_nul(request: HttpRequest) -> bool:
+        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
+            return True
+        if any("\x00" in key or "\x00" in value for key, value in request.GET.items()):
+            return True
+        kind = request.content_type or ""
+        if request.path.startswith(BYTES):
+            return False
+        if kind in JSON_TYPES and int(request.META.get("CONTENT_LENGTH") or 0) < 1_000_000:
+            return b"\\u0000" in request.body or b"\x00" in request.body
+        if kind in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            return any("\x00" in v for values in request.POST.lists() for v in values[1])
+        return False  # files and tus uploads are bytes: NULs belong in them
