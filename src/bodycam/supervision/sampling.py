@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 
+
 @dataclass(frozen=True)
 class Candidate:
     """A recording in a campaign's scope: its id, its content hash and its stratum."""
