@@ -20,8 +20,8 @@ from bodycam.activities.vocabulary import ActivityType
 from bodycam.compliance import triggers
 from bodycam.ledger.entries import format_time, record
 from bodycam.ledger.models import Action, LedgerEntry
-from bodycam.lib import wallclock
 from bodycam.lib.errors import Refused
+from bodycam.lib.words import stored_time_words
 from bodycam.recordings import linking
 from bodycam.recordings.models import Recording
 
@@ -265,6 +265,4 @@ def _readable(name: str, value: Any) -> str:
         return "、".join(names.get(username) or username for username in value)
     if isinstance(value, list):
         return "、".join(value)
-    if name.endswith("_at"):
-        return wallclock.local(datetime.fromisoformat(value)).strftime("%Y-%m-%d %H:%M")
-    return str(value)
+    return stored_time_words(value, seconds=False) or str(value)

@@ -1,6 +1,5 @@
 """A finding's facts as a person reads them: labelled, in Beijing time, durations in words."""
 
-from datetime import datetime
 from typing import Any
 
 from django.urls import reverse
@@ -9,8 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from bodycam.activities.vocabulary import ActivityType
 from bodycam.compliance.models import Finding, Rule
-from bodycam.lib import wallclock
-from bodycam.lib.words import duration_words
+from bodycam.lib.words import duration_words, stored_time_words
 from bodycam.recordings.models import Recording
 
 LABELS = {
@@ -46,9 +44,8 @@ def _value(key: str, value: Any) -> tuple[str, str | None]:
         return duration_words(value), None
     if isinstance(value, bool):
         return (_("是") if value else _("否")), None
-    if isinstance(value, str) and len(value) >= 19 and value[4] == "-" and "T" in value:
-        moment = datetime.fromisoformat(value)
-        return wallclock.local(moment).strftime("%Y-%m-%d %H:%M:%S"), None
+    if (moment := stored_time_words(value)) is not None:
+        return moment, None
     if isinstance(value, list):
         return "、".join(
             f"{a}–{b}" if isinstance(a, int | float) else str(a) for a, b in value

@@ -1,7 +1,6 @@
 """A ledger entry's payload as a person reads it: labelled, codes as words, Beijing time. The
 canonical bytes stay on the page beside it, for whoever verifies the hash."""
 
-from datetime import datetime
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -9,7 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from bodycam.accounts.roles import Role
 from bodycam.activities.vocabulary import ActivityType, ExemptionGround
-from bodycam.lib import wallclock
+from bodycam.lib.words import stored_time_words
 
 LABELS = {
     "reason": gettext_lazy("理由"), "comment": gettext_lazy("意见或备注"),
@@ -40,11 +39,8 @@ def _text(value: Any) -> str:
         return "、".join(_text(item) for item in value)
     if isinstance(value, dict):
         return "；".join(f"{_label(k)}：{_text(v)}" for k, v in value.items() if k in LABELS)
-    if isinstance(value, str) and len(value) >= 19 and value[4] == "-" and value[10] == "T":
-        try:
-            return wallclock.local(datetime.fromisoformat(value)).strftime("%Y-%m-%d %H:%M:%S")
-        except ValueError:
-            return value
+    if (moment := stored_time_words(value)) is not None:
+        return moment
     return str(WORDS.get(value, value))
 
 

@@ -1,6 +1,10 @@
 """Values as a person reads them: durations in words."""
 
+from datetime import datetime
+
 from django.utils.translation import gettext as _
+
+from bodycam.lib import wallclock
 
 
 def duration_words(seconds: float) -> str:
@@ -59,3 +63,15 @@ def clock_words(seconds: float) -> str:
         return _("准确")
     amount = _("%(s).1f 秒") % {"s": abs(seconds)} if abs(seconds) < 60 else duration_words(seconds)
     return (_("快 %(amount)s") if seconds > 0 else _("慢 %(amount)s")) % {"amount": amount}
+
+
+def stored_time_words(value: object, seconds: bool = True) -> str | None:
+    """A time as stored in a payload or finding (ISO 8601, UTC) in Beijing time, "2026-12-04
+    09:30:00"; None when the value is no such time."""
+    if not (isinstance(value, str) and len(value) >= 19 and value[4] == "-" and value[10] == "T"):
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return wallclock.local(moment).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
