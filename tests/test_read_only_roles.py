@@ -24,7 +24,17 @@ pytestmark = pytest.mark.django_db(transaction=True, reset_sequences=True)
 # What each of these roles may change (everything else is refused).
 ALLOWED = {
     "auditor": {"ledger-verify-now", "ledger-verify", "ledger-head-list"},
-    "supervisor": {"api-hold-list"},  # a spot check in progress holds what it samples
+    # a spot check in progress holds what it samples; supervisors propose, review and close
+    # spot checks
+    "supervisor": {
+        "api-hold-list",
+        "campaigns",
+        "campaign-close",
+        "campaign-review",
+        "api-campaign-list",
+        "api-campaign-close",
+        "api-campaign-review",
+    },
     # raising a recording's secrecy level; a legal hold
     "head": {"api-secrecy-change-list", "api-hold-list"},
     "administrator": {

@@ -12,6 +12,7 @@ from bodycam.evidence import api as evidence_api
 from bodycam.ledger import api as ledger_api
 from bodycam.recordings import api as recordings_api
 from bodycam.retention import api as retention_api
+from bodycam.supervision import api as supervision_api
 
 router = DefaultRouter()
 router.register("users", accounts_api.UserViewSet, basename="user")
@@ -37,7 +38,15 @@ router.register(
     "retention/batches", retention_api.DisposalBatchViewSet, basename="api-disposal-batch"
 )
 
+router.register("supervision/campaigns", supervision_api.CampaignViewSet, basename="api-campaign")
+
 urlpatterns = [
+    # The sample's address as the rule publishes it, without the trailing slash.
+    path(
+        "supervision/campaigns/<id:pk>/sample",
+        supervision_api.CampaignViewSet.as_view({"get": "sample"}),
+        name="api-campaign-sample-published",
+    ),
     path("uploads/", include("bodycam.uploads.urls")),
     path("me/", accounts_api.MeView.as_view(), name="me"),
     path(

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "bodycam.compliance",
     "bodycam.evidence",
     "bodycam.retention",
+    "bodycam.supervision",
 ]
 
 MIDDLEWARE = [
@@ -339,6 +340,33 @@ COMPLIANCE_CLOCK_BEFORE_ACTIVITY_MINUTES = env_int(
     "BODYCAM_COMPLIANCE_CLOCK_BEFORE_ACTIVITY_MINUTES", 60, minimum=1
 )
 COMPLIANCE_INTERVAL = env_int("BODYCAM_COMPLIANCE_INTERVAL", 24 * 3600, minimum=60)
+
+# Spot checks: how many days reviewers have by default and at most (the campaign's grant
+# lasts until the end of its review day); the review form's items: each with the article it
+# checks, whether failing it is a veto (否决项: the review scores 0, 不合格) and the points it is
+# worth; a failed item deducts its points from 100. Grades: 优秀 from EXCELLENT, 合格 from PASS.
+SUPERVISION_REVIEW_DAYS = env_int("BODYCAM_SUPERVISION_REVIEW_DAYS", 14, minimum=1)
+SUPERVISION_REVIEW_MAX_DAYS = env_int("BODYCAM_SUPERVISION_REVIEW_MAX_DAYS", 90, minimum=1)
+SUPERVISION_REVIEW_ITEMS = [
+    {"key": "recorded", "requirement": "R-20", "veto": True, "points": 0,
+     "label": _("应当记录的执法活动已按要求全程记录")},
+    {"key": "intact", "requirement": "R-11", "veto": True, "points": 0,
+     "label": _("记录完整，未被剪辑、删改、丢失")},
+    {"key": "continuous", "requirement": "R-20", "veto": False, "points": 25,
+     "label": _("记录连续；中断的，有语音说明中断原因")},
+    {"key": "handling", "requirement": "R-20", "veto": False, "points": 20,
+     "label": _("按时移交，存储、管理和使用规范")},
+    {"key": "notification", "requirement": "R-08", "veto": False, "points": 15,
+     "label": _("开始记录时告知当事人正在录音录像")},
+    {"key": "content", "requirement": "R-10", "veto": False, "points": 20,
+     "label": _("记录了规定的内容（现场、当事人、证据、执法过程）")},
+    {"key": "angle", "requirement": "R-12", "veto": False, "points": 10,
+     "label": _("拍摄角度和距离能看清现场和当事人")},
+    {"key": "conduct", "requirement": "R-24", "veto": False, "points": 10,
+     "label": _("执法用语文明规范，仪容仪表符合要求")},
+]  # fmt: skip
+SUPERVISION_GRADE_EXCELLENT = env_int("BODYCAM_SUPERVISION_GRADE_EXCELLENT", 90, minimum=0)
+SUPERVISION_GRADE_PASS = env_int("BODYCAM_SUPERVISION_GRADE_PASS", 60, minimum=0)
 
 TASKS = {
     "default": {

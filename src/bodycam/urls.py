@@ -20,6 +20,7 @@ from bodycam.lib import parsing  # noqa: F401  registers the <id:…> converter
 from bodycam.recordings import views as recording_views
 from bodycam.retention import views as retention_views
 from bodycam.schema import SchemaView
+from bodycam.supervision import views as supervision_views
 from bodycam.uploads import views_page as upload_views
 
 admin.site.site_header = admin.site.site_title = "执法音像记录管理系统 · 系统管理"
@@ -140,6 +141,15 @@ urlpatterns = [
     path("compliance/thresholds/", compliance_views.thresholds, name="compliance-thresholds"),
     path("compliance/export.xlsx", compliance_views.finding_export, name="finding-export"),
     path("compliance/rates/", compliance_views.compliance_rates, name="compliance-rates"),
+    path("supervision/", supervision_views.campaign_list, name="campaigns"),
+    path("supervision/<id:pk>/", supervision_views.campaign_detail, name="campaign"),
+    path("supervision/<id:pk>/decide/", supervision_views.campaign_decide, name="campaign-decide"),
+    path("supervision/<id:pk>/close/", supervision_views.campaign_close, name="campaign-close"),
+    path(
+        "supervision/<id:pk>/review/<id:recording>/",
+        supervision_views.review_page,
+        name="campaign-review",
+    ),
     path("cases/", evidence_views.case_list, name="cases"),
     path("cases/<id:pk>/", evidence_views.case_detail, name="case"),
     path("cases/<id:pk>/change/", evidence_views.case_change, name="case-change"),

@@ -22,6 +22,7 @@ from bodycam.activities.models import (
 from bodycam.compliance.models import Finding, Status
 from bodycam.lib import wallclock
 from bodycam.recordings.models import MistakenUpload, MistakeStatus, Recording
+from bodycam.supervision.models import Campaign, CampaignState, Candidate
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,13 @@ def tasks_for(user: Any) -> list[Task]:
         explained = Finding.objects.filter(status=Status.EXPLAINED).exclude(officer=user)
         found.append(Task(_("待处理的合规问题（已说明）"), explained.count(),
                           f"{reverse('findings')}?status=explained"))  # fmt: skip
+    if user.has_perm("supervision.start_campaign"):
+        proposed = Campaign.objects.filter(state=CampaignState.PROPOSED).count()
+        found.append(Task(_("待批准的抽查"), proposed, reverse("campaigns")))
+    if user.has_perm("supervision.add_review"):
+        assigned = Candidate.objects.filter(reviewer=user, sampled=True, review__isnull=True,
+                                            campaign__state=CampaignState.STARTED)  # fmt: skip
+        found.append(Task(_("待我评查的抽查记录"), assigned.count(), reverse("campaigns")))
     mine = Finding.objects.filter(officer=user, status=Status.OPEN).count()
     found.append(Task(_("需要我说明的合规问题"), mine, f"{reverse('findings')}?status=open"))
     own = ViewingRequest.objects.filter(requester=user)

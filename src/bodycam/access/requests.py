@@ -3,6 +3,7 @@ the same transaction as the change: submit, approve (the head; then the secrecy 
 recording is above ordinary), deny, register (the statutory register entry, which opens the
 grant's window), revoke. `grant_for` answers whether someone may see a recording now."""
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -354,6 +355,51 @@ def _register(
         from bodycam.access.copies import queue_copies
 
         queue_copies(request)
+    return request
+
+
+def supervision_grant(
+    reviewer: User,
+    recordings: list[Recording],
+    approver: User | None,
+    *,
+    reason: str,
+    ends_at: Any,
+    campaign: str,
+) -> ViewingRequest:
+    """The grant a started spot check gives one reviewer for the recordings assigned to them
+    (R-20): a request under the supervision route, approved by whoever started the campaign
+    and entered in the viewing register at once, its window ending with the review period.
+    Each step is its ledger entry; a recording above ordinary still waits for the secrecy
+    officer (R-19), as in any grant. Called inside the campaign's transaction."""
+    now = timezone.now()
+    request = ViewingRequest.objects.create(
+        requester=reviewer, requested_at=now, route=Route.SUPERVISION, reason=reason,
+        hours=max(1, math.ceil((ends_at - now).total_seconds() / 3600)),
+        head_decided_by=approver, head_decided_at=now, head_opinion=reason,
+    )  # fmt: skip
+    request.recordings.set(recordings)
+    ids = sorted(r.pk for r in recordings)
+    record(Action.REQUEST, request, reviewer, event=AccessEvent.SUBMITTED, route=request.route,
+           recordings=ids, download=False, hours=request.hours, campaign=campaign)  # fmt: skip
+    record(Action.APPROVE, request, approver, event=AccessEvent.APPROVED, opinion=reason,
+           state=RequestState.APPROVED, secrecy_level=request.secrecy_level,
+           campaign=campaign)  # fmt: skip
+    for attempt in range(3):  # a registrar numbering at the same moment: take the next number
+        try:
+            with transaction.atomic():
+                request.number = next_number(ViewingRequest.objects, wallclock.local(now).year, 5)
+                request.registered_by, request.registered_at = approver, now
+                request.manner, request.starts_at, request.ends_at = Manner.VIEW, now, ends_at
+                request.remarks, request.state = reason, RequestState.REGISTERED
+                request.save()
+            break
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    record(Action.REGISTER, request, approver, event=AccessEvent.REGISTERED,
+           number=request.number, manner=Manner.VIEW, copies=0, starts=now.isoformat(),
+           ends=ends_at.isoformat(), campaign=campaign)  # fmt: skip
     return request
 
 

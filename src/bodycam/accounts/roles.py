@@ -107,6 +107,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         "retention.add_hold",
         "retention.view_disposalbatch",
         "retention.approve_disposalbatch",  # the other approval of a disposal (R-14)
+        "supervision.view_campaign",
+        "supervision.start_campaign",  # which is the reviewers' viewing approval (R-16, R-20)
     },
     Role.SUPERVISOR: _OVERSEE
     | {
@@ -116,6 +118,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         "evidence.view_case",
         "retention.view_hold",
         "retention.add_hold",  # a spot check in progress holds what it samples (R-20)
+        "supervision.view_campaign",
+        "supervision.add_campaign",
+        "supervision.add_review",
     },
     Role.OVERSIGHT: frozenset(
         {"accounts.view_user", "accounts.view_unit", "activities.review_exemption"}
@@ -129,6 +134,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         "evidence.view_case",
         "retention.view_hold",
         "retention.view_disposalbatch",
+        "supervision.view_campaign",
     },
     # Approves viewing of recordings above the ordinary secrecy level (R-19; the access app).
     Role.SECRECY_OFFICER: frozenset(

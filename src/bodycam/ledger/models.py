@@ -37,6 +37,7 @@ class Action(models.TextChoices):
     LOGIN_FAILURE = "login_failure", _("登录失败")
     ACCESS_DENIED = "access_denied", _("拒绝访问")
     COMPLIANCE = "compliance", _("合规检查")
+    SPOT_CHECK = "spot_check", _("执法监督抽查")
 
 
 class ImmutableRowError(Exception):

@@ -55,6 +55,7 @@ KINDS: dict[str, SubjectKind] = {
             "bodycam.evidence.models.CaseEvent",
             "bodycam.evidence.models.ExtractionEvent",
             "bodycam.retention.models.RetentionEvent",
+            "bodycam.supervision.models.CampaignEvent",
         ),
     ),
     "viewingrequest": SubjectKind(
@@ -69,6 +70,9 @@ KINDS: dict[str, SubjectKind] = {
     ),
     "disposalbatch": SubjectKind(
         "retention.DisposalBatch", "disposal-batch", "bodycam.retention.models.RetentionEvent"
+    ),
+    "campaign": SubjectKind(
+        "supervision.Campaign", "campaign", "bodycam.supervision.models.CampaignEvent"
     ),
     "user": SubjectKind(
         "accounts.User", None, "bodycam.accounts.models.AccountChange", event_key="change"

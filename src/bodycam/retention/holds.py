@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bodycam.accounts.models import User
-from bodycam.ledger.entries import record
+from bodycam.ledger.entries import record, record_many
 from bodycam.ledger.models import Action
 from bodycam.lib import wallclock
 from bodycam.lib.errors import Refused
@@ -75,3 +75,30 @@ def release_hold(hold: Hold, reason: str, actor: User) -> Hold:
         reason=hold.release_reason,
     )
     return hold
+
+
+def hold_many(recordings: list[Recording], kind: str, reason: str, actor: User) -> list[Hold]:
+    """`place_hold` for many recordings at once (a spot check's sample): one INSERT and one
+    batch of ledger entries, in the caller's transaction."""
+    _may_hold(actor)
+    now = timezone.now()
+    holds = Hold.objects.bulk_create(
+        Hold(recording=r, kind=kind, reason=reason, placed_by=actor, placed_at=now)
+        for r in recordings
+        if r.disposed_at is None
+    )
+    record_many([(Action.HOLD, hold.recording, actor, {"event": RetentionEvent.HOLD_PLACED,
+                  "hold": hold.pk, "kind": kind, "reason": reason}) for hold in holds])  # fmt: skip
+    return holds
+
+
+def release_many(holds: list[Hold], reason: str, actor: User) -> None:
+    """`release_hold` for many holds at once (a spot check that ended)."""
+    _may_hold(actor)
+    live = [hold for hold in holds if hold.released_at is None]
+    now = timezone.now()
+    Hold.objects.filter(pk__in=[hold.pk for hold in live]).update(
+        released_by=actor, released_at=now, release_reason=reason
+    )
+    record_many([(Action.HOLD, hold.recording, actor, {"event": RetentionEvent.HOLD_RELEASED,
+                  "hold": hold.pk, "reason": reason}) for hold in live])  # fmt: skip
