@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "bodycam.evidence",
     "bodycam.retention",
     "bodycam.supervision",
+    "bodycam.accountability",
 ]
 
 MIDDLEWARE = [
@@ -367,6 +368,10 @@ SUPERVISION_REVIEW_ITEMS = [
 ]  # fmt: skip
 SUPERVISION_GRADE_EXCELLENT = env_int("BODYCAM_SUPERVISION_GRADE_EXCELLENT", 90, minimum=0)
 SUPERVISION_GRADE_PASS = env_int("BODYCAM_SUPERVISION_GRADE_PASS", 60, minimum=0)
+
+# Violation cases: the head decides within this many days of opening, extendable once.
+ACCOUNTABILITY_DECISION_DAYS = env_int("BODYCAM_ACCOUNTABILITY_DECISION_DAYS", 30, minimum=1)
+ACCOUNTABILITY_EXTENSION_DAYS = env_int("BODYCAM_ACCOUNTABILITY_EXTENSION_DAYS", 30, minimum=1)
 
 TASKS = {
     "default": {

@@ -109,6 +109,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         "retention.approve_disposalbatch",  # the other approval of a disposal (R-14)
         "supervision.view_campaign",
         "supervision.start_campaign",  # which is the reviewers' viewing approval (R-16, R-20)
+        "accountability.view_violationcase",
+        "accountability.decide_violationcase",  # the sanctions (R-22)
     },
     Role.SUPERVISOR: _OVERSEE
     | {
@@ -121,9 +123,17 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         "supervision.view_campaign",
         "supervision.add_campaign",
         "supervision.add_review",
+        "accountability.view_violationcase",
+        "accountability.add_violationcase",  # opens and carries cases (R-21)
     },
     Role.OVERSIGHT: frozenset(
-        {"accounts.view_user", "accounts.view_unit", "activities.review_exemption"}
+        {
+            "accounts.view_user",
+            "accounts.view_unit",
+            "activities.review_exemption",
+            "accountability.view_violationcase",
+            "accountability.issue_criticism",  # 市编委办通报批评 (R-22)
+        }
     ),
     Role.AUDITOR: _OVERSEE
     | {
@@ -135,6 +145,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         "retention.view_hold",
         "retention.view_disposalbatch",
         "supervision.view_campaign",
+        "accountability.view_violationcase",
     },
     # Approves viewing of recordings above the ordinary secrecy level (R-19; the access app).
     Role.SECRECY_OFFICER: frozenset(

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bodycam.accountability.suspension import refuse_if_suspended
 from bodycam.accounts.models import User
 from bodycam.accounts.roles import Role
 from bodycam.activities.models import ActivityEvent, ActivityStatus, EnforcementActivity
@@ -115,6 +116,8 @@ def open_activity(
     check_type(type)
     officers, devices = list(officers), list(devices)
     check_officers(officers)
+    for officer in officers:  # not while serving a suspension from enforcement
+        refuse_if_suspended(officer, wallclock.local_day(started_at))
     late_reason = check_start(started_at, late_reason)
     device_reason = check_devices(officers, devices, started_at, None, device_reason)
     activity = EnforcementActivity.objects.create(

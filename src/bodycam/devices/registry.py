@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bodycam.accountability.suspension import refuse_if_suspended
 from bodycam.accounts.models import Unit, User
 from bodycam.accounts.roles import Role
 from bodycam.devices import states
@@ -104,6 +105,7 @@ def issue_device(device: Device, officer: User, actor: User | None, override_rea
             status=DeviceStatus(device.status).label,
         )
     _require_role(officer, Role.OFFICER, _("%(name)s 不是执法人员，不能领用记录仪。"))
+    refuse_if_suspended(officer)  # no recorder while suspended from enforcement
     check = device.latest_check
     not_ready = check is not None and not check.passed
     if not_ready and not override_reason.strip():

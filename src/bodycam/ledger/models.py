@@ -38,6 +38,7 @@ class Action(models.TextChoices):
     ACCESS_DENIED = "access_denied", _("拒绝访问")
     COMPLIANCE = "compliance", _("合规检查")
     SPOT_CHECK = "spot_check", _("执法监督抽查")
+    ACCOUNTABILITY = "accountability", _("执法过错责任追究")
 
 
 class ImmutableRowError(Exception):

@@ -74,6 +74,9 @@ KINDS: dict[str, SubjectKind] = {
     "campaign": SubjectKind(
         "supervision.Campaign", "campaign", "bodycam.supervision.models.CampaignEvent"
     ),
+    "violationcase": SubjectKind(
+        "accountability.ViolationCase", None, "bodycam.accountability.models.CaseEvent"
+    ),
     "user": SubjectKind(
         "accounts.User", None, "bodycam.accounts.models.AccountChange", event_key="change"
     ),

@@ -83,7 +83,7 @@ class Campaign(models.Model):
     )  # fmt: skip
     proposed_at = models.DateTimeField(_("提出时间"))
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("批准人"), null=True, blank=True,
+        settings.AUTH_USER_MODEL, verbose_name=_("审批人"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="+",
     )  # fmt: skip
     decided_at = models.DateTimeField(_("批准时间"), null=True, blank=True)
