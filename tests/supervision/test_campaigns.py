@@ -110,6 +110,11 @@ def test_the_heads_approval_is_each_reviewers_registered_grant_for_theirs_alone(
         assert set(grant.recordings.values_list("pk", flat=True)) == assigned
         for recording in grant.recordings.all():
             assert grant_for(grant.requester, recording) == grant
+        steps = LedgerEntry.objects.filter(subject_kind="viewingrequest", subject_id=str(grant.pk))
+        assert [(e.action, e.actor_id, e.payload["campaign"]) for e in steps.order_by("seq")] == [
+            (action, people["head"].pk, started.number)
+            for action in ("request", "approve", "register")
+        ]
     not_sampled = started.candidates.filter(sampled=False).first().recording
     with pytest.raises(Refused):
         grant_for(people["sup_c"], not_sampled)

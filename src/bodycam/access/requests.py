@@ -380,8 +380,10 @@ def supervision_grant(
     )  # fmt: skip
     request.recordings.set(recordings)
     ids = sorted(r.pk for r in recordings)
-    record(Action.REQUEST, request, reviewer, event=AccessEvent.SUBMITTED, route=request.route,
-           recordings=ids, download=False, hours=request.hours, campaign=campaign)  # fmt: skip
+    # Made by the approval itself (the reviewer asked for nothing): the approver is its actor.
+    record(Action.REQUEST, request, approver, event=AccessEvent.SUBMITTED, route=request.route,
+           recordings=ids, download=False, hours=request.hours, campaign=campaign,
+           requester=reviewer.username)  # fmt: skip
     record(Action.APPROVE, request, approver, event=AccessEvent.APPROVED, opinion=reason,
            state=RequestState.APPROVED, secrecy_level=request.secrecy_level,
            campaign=campaign)  # fmt: skip
