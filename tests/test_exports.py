@@ -67,8 +67,17 @@ def test_people_and_ledger_exports_are_for_those_who_see_those_lists(
     assert client.get(reverse("ledger-export")).status_code == 403
     client.force_login(administrator)
     people = _sheet(client.get(reverse("people-export") + "?q=李明"))
-    assert people[0] == ["姓名", "警号", "单位", "角色", "用户名", "账户"]
+    assert people[0] == [
+        "姓名",
+        "警号",
+        "单位",
+        "角色",
+        "用户名",
+        "账户",
+        "本年评优评先资格（R-22）",
+    ]
     assert people[1][:2] == ["李明", "JX0227"] and people[1][3] == "执法人员"
+    assert people[1][6] == "有"  # no decision took it away
     client.force_login(auditor)
     ledger = _sheet(client.get(reverse("ledger-export") + "?action=export"))
     assert ledger[0][:3] == ["序号", "时间（北京时间）", "事项"]

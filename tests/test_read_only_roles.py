@@ -34,9 +34,27 @@ ALLOWED = {
         "api-campaign-list",
         "api-campaign-close",
         "api-campaign-review",
+        # and open and carry violation cases
+        "violations",
+        "violation-step",
+        "finding-escalate",
+        "review-escalate",
+        "api-violation-list",
+        "api-violation-statement",
+        "api-violation-notify",
+        "api-violation-close",
+        "api-violation-appeal",
     },
     # raising a recording's secrecy level; a legal hold
-    "head": {"api-secrecy-change-list", "api-hold-list"},
+    # and a violation case's decision and its one extension
+    "head": {
+        "api-secrecy-change-list",
+        "api-hold-list",
+        "violation-decide",
+        "violation-step",
+        "api-violation-decide",
+        "api-violation-extend",
+    },
     "administrator": {
         "people-import",
         "device-import",

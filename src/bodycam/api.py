@@ -4,6 +4,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from bodycam.access import api as access_api
+from bodycam.accountability import api as accountability_api
 from bodycam.accounts import api as accounts_api
 from bodycam.activities import api as activities_api
 from bodycam.compliance import api as compliance_api
@@ -39,6 +40,9 @@ router.register(
 )
 
 router.register("supervision/campaigns", supervision_api.CampaignViewSet, basename="api-campaign")
+router.register(
+    "accountability/cases", accountability_api.ViolationCaseViewSet, basename="api-violation"
+)
 
 urlpatterns = [
     # The sample's address as the rule publishes it, without the trailing slash.

@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularSwaggerSplitView
 from bodycam import views
 from bodycam.access import player
 from bodycam.access import views as access_views
+from bodycam.accountability import views as accountability_views
 from bodycam.accounts import views as accounts_views
 from bodycam.accounts.forms import LoginForm
 from bodycam.activities import views as activity_views
@@ -149,6 +150,33 @@ urlpatterns = [
         "supervision/<id:pk>/review/<id:recording>/",
         supervision_views.review_page,
         name="campaign-review",
+    ),
+    path("accountability/", accountability_views.case_list, name="violations"),
+    path("accountability/<id:pk>/", accountability_views.case_detail, name="violation"),
+    path(
+        "accountability/<id:pk>/decide/",
+        accountability_views.case_decide,
+        name="violation-decide",
+    ),
+    path(
+        "accountability/<id:pk>/<slug:step>/",
+        accountability_views.case_step,
+        name="violation-step",
+    ),
+    path(
+        "accountability/criticism/<id:pk>/",
+        accountability_views.criticism_issue,
+        name="criticism-issue",
+    ),
+    path(
+        "compliance/<id:pk>/escalate/",
+        accountability_views.escalate_finding,
+        name="finding-escalate",
+    ),
+    path(
+        "supervision/reviews/<id:pk>/escalate/",
+        accountability_views.escalate_review,
+        name="review-escalate",
     ),
     path("cases/", evidence_views.case_list, name="cases"),
     path("cases/<id:pk>/", evidence_views.case_detail, name="case"),

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from bodycam.accountability import violations
 from bodycam.accountability.models import CaseState, Part, Sanction
-from bodycam.accountability.suspension import suspension_of
+from bodycam.accountability.standing import merit_ineligible, suspension_of
 from bodycam.accountability.violations import Decided, Share
 from bodycam.accounts.roles import Role
 from bodycam.activities import lifecycle
@@ -159,5 +159,5 @@ def test_a_third_fault_in_a_year_is_aggravating(people):
 
 def test_merit_eligibility_is_lost_for_the_year(case, people):
     decided(case, people, wang=Sanction.MERIT_LOSS)
-    assert violations.merit_ineligible(people["wang"])
-    assert not violations.merit_ineligible(people["li"])
+    assert merit_ineligible(people["wang"])
+    assert not merit_ineligible(people["li"])

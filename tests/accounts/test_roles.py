@@ -18,8 +18,9 @@ def _nav_labels(client, user) -> list[str]:
 def test_each_role_sees_its_own_navigation(
     client, officer, head, auditor, administrator, oversight
 ):
-    oversee = ["首页", "执法活动", "记录仪台账", "音像记录", "合规问题", "查阅申请", "查阅登记簿",
-               "案卷", "销毁清单", "监管链日志", "人员名录", "帮助"]  # fmt: skip
+    oversee = ["首页", "执法活动", "记录仪台账", "音像记录", "合规问题", "查阅申请",
+               "查阅登记簿", "抽查", "过错追究", "案卷", "销毁清单", "监管链日志", "人员名录",
+               "帮助"]  # fmt: skip
     assert _nav_labels(client, officer) == [
         "首页", "我的记录仪", "执法活动", "我的音像记录", "合规问题", "查阅申请", "帮助",
     ]  # fmt: skip
@@ -29,7 +30,7 @@ def test_each_role_sees_its_own_navigation(
         "首页", "记录仪台账", "查阅申请", "人员名录", "单位", "帮助",
     ]  # fmt: skip
     assert _nav_labels(client, oversight) == [
-        "首页", "不予记录签收", "查阅申请", "人员名录", "帮助",
+        "首页", "不予记录签收", "查阅申请", "过错追究", "人员名录", "帮助",
     ]  # fmt: skip
 
 

@@ -3,7 +3,9 @@
 The supervisor proposes a spot check of the last days; the head finds it in his to-do list and
 approves it, which publishes the seed and gives the supervisor the viewing grant; the
 supervisor finds the sampled recording in his to-do list, plays it, and fills in the review
-form; the campaign shows the score.
+form; the campaign shows the score. He escalates the review to a violation case in one step; the
+head decides a public criticism for the officer; the oversight office issues it from its to-do
+list; the case page shows it.
 """
 
 from datetime import timedelta
@@ -80,4 +82,31 @@ def test_the_head_starts_a_spot_check_and_the_supervisor_plays_and_reviews(
     assert "90 分 · 优秀" in page.locator("#sample").inner_text()
     review = Review.objects.get()
     assert review.candidate.recording_id == recording.pk and review.score == 90
+
+    # 4. He escalates the review: a violation case carrying it, the officer responsible (R-21).
+    page.locator("#sample").get_by_role("link", name="90 分 · 优秀").click()
+    page.get_by_label("过错情形（R-21）").select_option(label="其他违反现场执法记录制度的情形")
+    page.locator("#escalate").get_by_role("button", name="立案").click()
+    assert "已立案" in messages(page)
+    assert "镜头偏低" in fact(page, "过错事实").inner_text()
+    sign_out(page, url)
+
+    # 5. The head decides: public criticism by the oversight office (R-22).
+    sign_in(page, url, "head", "王建国")
+    page.locator("#todo").get_by_role("link", name="待作出决定的执法过错案件").click()
+    page.locator("table.list a").first.click()
+    page.get_by_label("李明（JX0227）（承办人）").select_option(label="市编委办通报批评")
+    page.get_by_label("决定的内容和理由").fill("拍摄角度不规范，予以通报批评")
+    page.get_by_role("button", name="作出决定").click()
+    assert "追究决定已作出" in messages(page)
+    sign_out(page, url)
+
+    # 6. The oversight office issues it from its to-do list.
+    sign_in(page, url, "oversight", "周编委")
+    page.locator("#todo").get_by_role("link", name="待发布的通报批评").click()
+    page.locator("table.list a").first.click()
+    page.get_by_label("通报内容").fill("执法一大队李明拍摄角度不规范，予以通报批评。")
+    page.get_by_role("button", name="发布通报批评").click()
+    assert "通报批评已发布" in messages(page)
+    assert "予以通报批评" in page.locator("#people").inner_text()
     sign_out(page, url)

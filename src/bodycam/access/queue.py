@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from bodycam.access.levels import PROTECTED
 from bodycam.access.models import RequestState, ViewingRequest, may_approve
+from bodycam.accountability.models import CaseState as ViolationState
+from bodycam.accountability.models import Sanction, ViolationCase
 from bodycam.activities.models import (
     ActivityStatus,
     EnforcementActivity,
@@ -97,6 +99,22 @@ def tasks_for(user: Any) -> list[Task]:
         assigned = Candidate.objects.filter(reviewer=user, sampled=True, review__isnull=True,
                                             campaign__state=CampaignState.STARTED)  # fmt: skip
         found.append(Task(_("待我评查的抽查记录"), assigned.count(), reverse("campaigns")))
+    violations = reverse("violations")
+    if user.has_perm("accountability.decide_violationcase"):
+        due = ViolationCase.objects.filter(state=ViolationState.INVESTIGATING)
+        found += [
+            Task(_("待作出决定的执法过错案件"), due.count(), f"{violations}?state=investigating"),
+            Task(_("超过决定期限的执法过错案件"),
+                 due.filter(deadline__lt=timezone.now()).count(),
+                 f"{violations}?state=investigating"),
+        ]  # fmt: skip
+    if user.has_perm("accountability.issue_criticism"):
+        to_issue = ViolationCase.objects.exclude(state=ViolationState.INVESTIGATING).filter(
+            responsibilities__sanction=Sanction.PUBLIC_CRITICISM,
+            responsibilities__criticism_at__isnull=True,
+        )
+        found.append(Task(_("待发布的通报批评"), to_issue.distinct().count(),
+                          f"{violations}?criticism=pending"))  # fmt: skip
     mine = Finding.objects.filter(officer=user, status=Status.OPEN).count()
     found.append(Task(_("需要我说明的合规问题"), mine, f"{reverse('findings')}?status=open"))
     own = ViewingRequest.objects.filter(requester=user)

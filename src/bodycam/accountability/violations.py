@@ -279,11 +279,3 @@ def note_appeal(case: ViolationCase, actor: User, note: str) -> ViolationCase:
     record(Action.ACCOUNTABILITY, case, actor, event=CaseEvent.APPEAL, note=case.appeal_note,
            before=before)  # fmt: skip
     return case
-
-
-def merit_ineligible(person: User, year: int | None = None) -> bool:
-    """Whether a decision took away `person`'s merit eligibility for `year` (this year)."""
-    year = year or wallclock.local_day().year
-    return Responsibility.objects.filter(
-        person=person, sanction=Sanction.MERIT_LOSS, case__decided_at__year=year
-    ).exists()

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from bodycam.accountability.standing import merit_ineligible, merit_ineligible_ids, suspension_of
 from bodycam.accounts import grants, tokens
 from bodycam.accounts import people as accounts
 from bodycam.accounts.forms import PersonForm, RolesForm, TokenForm, UnitForm
@@ -60,11 +61,14 @@ def people(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 @permission_required("accounts.view_user")
 def people_export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
-    headers = [_("姓名"), _("警号"), _("单位"), _("角色"), _("用户名"), _("账户")]
+    headers = [_("姓名"), _("警号"), _("单位"), _("角色"), _("用户名"), _("账户"),
+               _("本年评优评先资格（R-22）")]  # fmt: skip
+    ineligible = merit_ineligible_ids()
     rows = (
         [p.full_name, p.badge_number or "", p.unit.name if p.unit else "",
          "、".join(a.get_role_display() for a in p.role_assignments.all()), p.username,
-         _("在用") if p.is_active else _("已停用")]
+         _("在用") if p.is_active else _("已停用"),
+         _("已取消") if p.pk in ineligible else _("有")]
         for p in _directory(request)
     )  # fmt: skip
     return xlsx_response("people", _("人员名录"), headers, rows, request.user, request.GET)
@@ -123,6 +127,8 @@ def _person_page(request: AuthenticatedHttpRequest, person: User, form: PersonFo
             "pending": person.role_grants.filter(status=GrantStatus.PENDING),
             "handed_password": request.session.pop("handed_password", None),
             "entries": custody_history(request.user, person),
+            "suspension": suspension_of(person),
+            "merit_lost": merit_ineligible(person),
         },
     )
 

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bodycam.accountability.suspension import refuse_if_suspended
+from bodycam.accountability.standing import refuse_if_suspended
 from bodycam.accounts.models import User
 from bodycam.accounts.roles import Role
 from bodycam.activities.models import ActivityEvent, ActivityStatus, EnforcementActivity

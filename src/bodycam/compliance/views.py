@@ -12,6 +12,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
+from bodycam.accountability.forms import EscalateForm
+from bodycam.accountability.models import ViolationCase
 from bodycam.compliance import handling, rates
 from bodycam.compliance.facts import moments, readable_facts
 from bodycam.compliance.models import DECIDED, Cause, Finding, Rule, Status
@@ -91,6 +93,12 @@ def finding_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             and user.has_perm("compliance.decide_finding"),
             "decisions": [(s, Status(s).label) for s in sorted(DECIDED)],
             "causes": Cause.choices,
+            "cases": ViolationCase.objects.filter(findings=finding),
+            "escalate_form": EscalateForm()
+            if user.has_perm("accountability.add_violationcase")
+            and finding.officer_id not in (None, user.pk)
+            and not ViolationCase.objects.filter(findings=finding).exists()
+            else None,
             "entries": custody_history(user, finding),
         },
     )

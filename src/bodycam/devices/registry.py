@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bodycam.accountability.suspension import refuse_if_suspended
+from bodycam.accountability.standing import refuse_if_suspended
 from bodycam.accounts.models import Unit, User
 from bodycam.accounts.roles import Role
 from bodycam.devices import states

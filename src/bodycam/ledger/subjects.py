@@ -75,7 +75,7 @@ KINDS: dict[str, SubjectKind] = {
         "supervision.Campaign", "campaign", "bodycam.supervision.models.CampaignEvent"
     ),
     "violationcase": SubjectKind(
-        "accountability.ViolationCase", None, "bodycam.accountability.models.CaseEvent"
+        "accountability.ViolationCase", "violation", "bodycam.accountability.models.CaseEvent"
     ),
     "user": SubjectKind(
         "accounts.User", None, "bodycam.accounts.models.AccountChange", event_key="change"

@@ -11,6 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bodycam.accountability.forms import EscalateForm
+from bodycam.accountability.models import ViolationCase
 from bodycam.compliance.facts import moments, readable_facts
 from bodycam.compliance.models import Finding, SpeechAnalysis
 from bodycam.lib.access import AuthenticatedHttpRequest, permission_required
@@ -204,6 +206,13 @@ def _review_page(request, campaign, candidate, review, form) -> HttpResponse:
             "answers": _answered(review),
             "form": form,
             "findings": [(f, readable_facts(f), moments(f)) for f in findings],
+            "cases": ViolationCase.objects.filter(reviews=review) if review else [],
+            "escalate_form": EscalateForm()
+            if review is not None
+            and request.user.has_perm("accountability.add_violationcase")
+            and recording.officer_id not in (None, request.user.pk)
+            and not ViolationCase.objects.filter(reviews=review).exists()
+            else None,
             "speech": speech,
         },
         status=400 if form is not None and form.is_bound else 200,

@@ -1,6 +1,7 @@
-"""Whether someone may do enforcement work today: a decided suspension (停止执法工作一周,
-R-22) blocks issuing them a recorder and opening an activity with them, naming the decision.
-Kept apart from the procedure so that devices and activities can ask without importing it."""
+"""A person's standing after violation cases (R-22): a decided suspension (停止执法工作一周)
+blocks issuing them a recorder and opening an activity with them, naming the decision; a lost
+merit eligibility shows on their page and in the people export. Kept apart from the procedure
+so that devices, activities and people can ask without importing it."""
 
 from datetime import date
 
@@ -42,3 +43,21 @@ def refuse_if_suspended(person: User, day: date | None = None) -> None:
         until = share.suspended_until.isoformat()
         raise Refused(SUSPENDED, code="suspended", name=person.display_name,
                       number=share.case.number, until=until)  # fmt: skip
+
+
+def merit_ineligible(person: User, year: int | None = None) -> bool:
+    """Whether a decision took away `person`'s merit eligibility for `year` (this year)."""
+    year = year or wallclock.local_day().year
+    return Responsibility.objects.filter(
+        person=person, sanction=Sanction.MERIT_LOSS, case__decided_at__year=year
+    ).exists()
+
+
+def merit_ineligible_ids(year: int | None = None) -> set[int]:
+    """The ids of everyone whose merit eligibility for `year` (this year) was taken away."""
+    year = year or wallclock.local_day().year
+    return set(
+        Responsibility.objects.filter(
+            sanction=Sanction.MERIT_LOSS, case__decided_at__year=year
+        ).values_list("person_id", flat=True)
+    )
