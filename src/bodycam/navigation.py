@@ -49,6 +49,7 @@ NAVIGATION: list[NavItem] = [
     ),
     NavItem(_("查阅申请"), "viewing-requests"),
     NavItem(_("查阅登记簿"), "viewing-register", "access.view_viewingrequest"),
+    NavItem(_("统计图表"), "dashboard", "reports.view_dashboard"),
     NavItem(_("抽查"), "campaigns", "supervision.view_campaign"),
     NavItem(_("过错追究"), "violations", "accountability.view_violationcase"),
     NavItem(_("案卷"), "cases", "evidence.view_case"),

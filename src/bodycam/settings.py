@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "bodycam.retention",
     "bodycam.supervision",
     "bodycam.accountability",
+    "bodycam.reports",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ from bodycam.evidence import views as evidence_views
 from bodycam.ledger import views as ledger_views
 from bodycam.lib import parsing  # noqa: F401  registers the <id:…> converter
 from bodycam.recordings import views as recording_views
+from bodycam.reports import views as report_views
 from bodycam.retention import views as retention_views
 from bodycam.schema import SchemaView
 from bodycam.supervision import views as supervision_views
@@ -151,6 +152,8 @@ urlpatterns = [
         supervision_views.review_page,
         name="campaign-review",
     ),
+    path("reports/", report_views.dashboard, name="dashboard"),
+    path("reports/<slug:key>.xlsx", report_views.figure_export, name="figure-export"),
     path("accountability/", accountability_views.case_list, name="violations"),
     path("accountability/<id:pk>/", accountability_views.case_detail, name="violation"),
     path(

@@ -24,6 +24,8 @@ from bodycam.accounts.roles import ROLE_GUIDANCE, Role
 from bodycam.help import guides_for
 from bodycam.lib.access import AuthenticatedHttpRequest
 from bodycam.lib.api import NOT_FOUND, SERVER_ERROR
+from bodycam.reports.figures import figures
+from bodycam.reports.views import last_days
 
 
 @login_required
@@ -39,7 +41,12 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "home.html",
-        {"tasks": tasks, "grants_awaiting": awaiting, "todo": queue.tasks_for(user)},
+        {
+            "tasks": tasks,
+            "grants_awaiting": awaiting,
+            "todo": queue.tasks_for(user),
+            "figures": figures(last_days()) if user.has_perm("reports.view_dashboard") else [],
+        },
     )
 
 

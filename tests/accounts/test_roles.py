@@ -19,8 +19,8 @@ def test_each_role_sees_its_own_navigation(
     client, officer, head, auditor, administrator, oversight
 ):
     oversee = ["首页", "执法活动", "记录仪台账", "音像记录", "合规问题", "查阅申请",
-               "查阅登记簿", "抽查", "过错追究", "案卷", "销毁清单", "监管链日志", "人员名录",
-               "帮助"]  # fmt: skip
+               "查阅登记簿", "统计图表", "抽查", "过错追究", "案卷", "销毁清单", "监管链日志",
+               "人员名录", "帮助"]  # fmt: skip
     assert _nav_labels(client, officer) == [
         "首页", "我的记录仪", "执法活动", "我的音像记录", "合规问题", "查阅申请", "帮助",
     ]  # fmt: skip

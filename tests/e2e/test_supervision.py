@@ -5,7 +5,7 @@ approves it, which publishes the seed and gives the supervisor the viewing grant
 supervisor finds the sampled recording in his to-do list, plays it, and fills in the review
 form; the campaign shows the score. He escalates the review to a violation case in one step; the
 head decides a public criticism for the officer; the oversight office issues it from its to-do
-list; the case page shows it.
+list; the case page shows it, and the head's dashboard counts it, its charts drawn by ECharts.
 """
 
 from datetime import timedelta
@@ -109,4 +109,13 @@ def test_the_head_starts_a_spot_check_and_the_supervisor_plays_and_reviews(
     page.get_by_role("button", name="发布通报批评").click()
     assert "通报批评已发布" in messages(page)
     assert "予以通报批评" in page.locator("#people").inner_text()
+    sign_out(page, url)
+
+    # 7. The head's dashboard counts it; each chart is drawn from the table beside it.
+    sign_in(page, url, "head", "王建国")
+    page.locator(".mainnav").get_by_role("link", name="统计图表").click()
+    violations = page.locator("#figure-violations")
+    assert "其他违反现场执法记录制度的情形\t1\t1" in violations.locator("table").inner_text()
+    page.wait_for_selector("#figure-violations[data-drawn=true] canvas")
+    assert page.locator("#figure-spot_checks table").inner_text().count(campaign.number) == 1
     sign_out(page, url)

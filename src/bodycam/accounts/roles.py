@@ -92,6 +92,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         "retention.add_hold",
         "retention.view_disposalbatch",
         "retention.approve_disposalbatch",  # one of the two approvals of a disposal (R-14)
+        "reports.view_dashboard",
     },
     Role.HEAD: _OVERSEE
     | {
@@ -111,6 +112,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         "supervision.start_campaign",  # which is the reviewers' viewing approval (R-16, R-20)
         "accountability.view_violationcase",
         "accountability.decide_violationcase",  # the sanctions (R-22)
+        "reports.view_dashboard",
     },
     Role.SUPERVISOR: _OVERSEE
     | {
@@ -125,6 +127,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         "supervision.add_review",
         "accountability.view_violationcase",
         "accountability.add_violationcase",  # opens and carries cases (R-21)
+        "reports.view_dashboard",
     },
     Role.OVERSIGHT: frozenset(
         {
@@ -146,6 +149,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         "retention.view_disposalbatch",
         "supervision.view_campaign",
         "accountability.view_violationcase",
+        "reports.view_dashboard",
     },
     # Approves viewing of recordings above the ordinary secrecy level (R-19; the access app).
     Role.SECRECY_OFFICER: frozenset(
