@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 def periodic_jobs() -> list[tuple[Task[..., Any], timedelta]]:
     from bodycam.compliance.tasks import nightly
     from bodycam.ledger.tasks import fixity_check, sign_tree_head
+    from bodycam.reports.tasks import monthly_reports
     from bodycam.retention.tasks import daily as retention_daily
     from bodycam.uploads.tasks import sweep_expired_uploads
 
@@ -27,6 +28,7 @@ def periodic_jobs() -> list[tuple[Task[..., Any], timedelta]]:
         (sweep_expired_uploads, timedelta(hours=1)),
         (nightly, timedelta(seconds=settings.COMPLIANCE_INTERVAL)),
         (retention_daily, timedelta(days=1)),
+        (monthly_reports, timedelta(days=1)),
     ]
 
 

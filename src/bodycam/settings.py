@@ -369,6 +369,10 @@ SUPERVISION_REVIEW_ITEMS = [
 ]  # fmt: skip
 SUPERVISION_GRADE_EXCELLENT = env_int("BODYCAM_SUPERVISION_GRADE_EXCELLENT", 90, minimum=0)
 SUPERVISION_GRADE_PASS = env_int("BODYCAM_SUPERVISION_GRADE_PASS", 60, minimum=0)
+# Quality evaluation (执法质量考评): the weights of the spot-check average and of the
+# compliance rate in the combined score (either alone when the other is missing).
+EVALUATION_REVIEW_WEIGHT = env_int("BODYCAM_EVALUATION_REVIEW_WEIGHT", 60, minimum=0)
+EVALUATION_COMPLIANCE_WEIGHT = env_int("BODYCAM_EVALUATION_COMPLIANCE_WEIGHT", 40, minimum=0)
 
 # Violation cases: the head decides within this many days of opening, extendable once.
 ACCOUNTABILITY_DECISION_DAYS = env_int("BODYCAM_ACCOUNTABILITY_DECISION_DAYS", 30, minimum=1)

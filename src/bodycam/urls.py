@@ -144,6 +144,7 @@ urlpatterns = [
     path("compliance/export.xlsx", compliance_views.finding_export, name="finding-export"),
     path("compliance/rates/", compliance_views.compliance_rates, name="compliance-rates"),
     path("supervision/", supervision_views.campaign_list, name="campaigns"),
+    path("supervision/evaluation/", supervision_views.evaluation_page, name="evaluation"),
     path("supervision/<id:pk>/", supervision_views.campaign_detail, name="campaign"),
     path("supervision/<id:pk>/decide/", supervision_views.campaign_decide, name="campaign-decide"),
     path("supervision/<id:pk>/close/", supervision_views.campaign_close, name="campaign-close"),
@@ -154,6 +155,8 @@ urlpatterns = [
     ),
     path("reports/", report_views.dashboard, name="dashboard"),
     path("reports/<slug:key>.xlsx", report_views.figure_export, name="figure-export"),
+    path("reports/monthly/", report_views.monthly, name="monthly-reports"),
+    path("reports/monthly/<id:pk>.pdf", report_views.monthly_download, name="monthly-report"),
     path("accountability/", accountability_views.case_list, name="violations"),
     path("accountability/<id:pk>/", accountability_views.case_detail, name="violation"),
     path(

@@ -28,6 +28,7 @@ class Rate:
     escalated: int = 0
     missing: int = 0
     late: int = 0
+    key: int | None = None  # the officer's or the unit's id
 
     @property
     def percent(self) -> float | None:
@@ -54,11 +55,11 @@ def required_activities(since: date, until: date) -> QuerySet[EnforcementActivit
 
 
 def officer_rates(since: date, until: date) -> list[Rate]:
-    return _rates(since, until, "officers", "officer", _officer_names)
+    return _rates(since, until, "officers", "officer", officer_names)
 
 
 def unit_rates(since: date, until: date) -> list[Rate]:
-    return _rates(since, until, "officers__unit", "officer__unit", _unit_names)
+    return _rates(since, until, "officers__unit", "officer__unit", unit_names)
 
 
 def _rates(since: date, until: date, activity_key: str, finding_key: str, names) -> list[Rate]:
@@ -88,16 +89,16 @@ def _rates(since: date, until: date, activity_key: str, finding_key: str, names)
         rows.append(Rate(
             labels.get(key, _("（未设单位）")), n, found.get("with_problems", 0),
             found.get("open", 0), found.get("escalated", 0), found.get("missing", 0),
-            found.get("late", 0),
+            found.get("late", 0), key,
         ))  # fmt: skip
     return sorted(rows, key=lambda r: (r.percent if r.percent is not None else 101, r.name))
 
 
-def _officer_names(ids: set[int]) -> dict[int, str]:
+def officer_names(ids: set[int]) -> dict[int, str]:
     return {person.pk: person.display_name for person in User.objects.filter(pk__in=ids)}
 
 
-def _unit_names(ids: set[int]) -> dict[int, str]:
+def unit_names(ids: set[int]) -> dict[int, str]:
     return dict(Unit.objects.filter(pk__in=ids).values_list("pk", "name"))
 
 

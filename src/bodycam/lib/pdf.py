@@ -54,3 +54,36 @@ def table_document(title: str, subtitle: str, headers: list[str], rows: list[lis
     ]
     document.build(story)
     return buffer.getvalue()
+
+
+def sections_document(title: str, subtitle: str,
+                      sections: list[tuple[str, list[str], list[list[str]]]]) -> bytes:  # fmt: skip
+    """A portrait A4 report: a title, a line under it, then for each section its heading and
+    its table (columns of equal width, the first wider)."""
+    font = chinese_font()
+    cell = ParagraphStyle("cell", fontName=font, fontSize=8, leading=10)
+    head = ParagraphStyle("head", parent=cell, textColor=colors.white)
+    heading = ParagraphStyle("heading", fontName=font, fontSize=11, leading=15, spaceBefore=8)
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm,
+                                 topMargin=15 * mm, bottomMargin=15 * mm, title=title)  # fmt: skip
+    usable = A4[0] - 30 * mm
+    story: list = [
+        Paragraph(escape(title), ParagraphStyle("title", fontName=font, fontSize=15, leading=20)),
+        Paragraph(escape(subtitle), ParagraphStyle("sub", fontName=font, fontSize=9, leading=12)),
+    ]
+    for name, headers, rows in sections:
+        widths = [2.0] + [1.0] * (len(headers) - 1)
+        data = [[Paragraph(escape(h), head) for h in headers]]
+        data += [[Paragraph(escape(str(v)), cell) for v in row] for row in rows] or [
+            [Paragraph("—", cell) for _h in headers]
+        ]
+        table = LongTable(data, colWidths=[usable * w / sum(widths) for w in widths],
+                          repeatRows=1)  # fmt: skip
+        table.setStyle(TableStyle([
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#1f3b5a")),
+            ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
+        ]))  # fmt: skip
+        story += [Paragraph(escape(name), heading), Spacer(1, 2 * mm), table]
+    document.build(story)
+    return buffer.getvalue()

@@ -4,12 +4,16 @@ figures for the last 30 days."""
 
 from datetime import timedelta
 
+from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseBase
 from django.http.response import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from bodycam.accounts.models import Unit
+from bodycam.ledger.entries import record
+from bodycam.ledger.models import Action
 from bodycam.lib import wallclock
 from bodycam.lib.access import AuthenticatedHttpRequest, permission_required
 from bodycam.lib.api import NOT_FOUND
@@ -17,6 +21,8 @@ from bodycam.lib.errors import Refused
 from bodycam.lib.exports import xlsx_response
 from bodycam.lib.parsing import parse_day
 from bodycam.reports.figures import FIGURES, Scope, figures, scope_for
+from bodycam.reports.models import MonthlyReport
+from bodycam.reports.monthly import last_month, monthly_pdf
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
@@ -63,3 +69,39 @@ def figure_export(request: AuthenticatedHttpRequest, key: str) -> HttpResponseBa
     headers = [str(column) for column in figure.columns]
     return xlsx_response(f"figure-{key}", str(figure.title), headers, figure.rows, request.user,
                          request.GET)  # fmt: skip
+
+
+@permission_required("reports.view_dashboard")
+def monthly(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The monthly reports made so far, and one made now for any unit and past month."""
+    if request.GET.get("month"):
+        try:
+            first = parse_day(request.GET["month"] + "-01").replace(day=1)
+        except Refused as refusal:
+            messages.error(request, refusal.text())
+        else:
+            unit = Unit.objects.filter(code=request.GET.get("unit", "")).first()
+            return _pdf(request, monthly_pdf(unit, first), f"monthly-{first:%Y%m}.pdf")
+    reports = MonthlyReport.objects.select_related("unit").defer("pdf")
+    page = Paginator(reports, 50).get_page(request.GET.get("page"))
+    return render(request, "reports/monthly.html", {
+        "page": page, "units": Unit.objects.order_by("code"),
+        "default_month": last_month().strftime("%Y-%m"),
+    })  # fmt: skip
+
+
+@permission_required("reports.view_dashboard")
+def monthly_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    report = MonthlyReport.objects.filter(pk=pk).first()
+    if report is None:
+        raise Http404(NOT_FOUND)
+    return _pdf(
+        request, bytes(report.pdf), f"monthly-{report.month:%Y%m}-{report.unit_id or 0}.pdf"
+    )
+
+
+def _pdf(request: AuthenticatedHttpRequest, document: bytes, name: str) -> HttpResponse:
+    record(Action.EXPORT, None, request.user, list="monthly_report", file=name)
+    response = HttpResponse(document, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -2,23 +2,31 @@
 seed, sample and the head's decision, and the review of one sampled recording beside its
 findings and speech."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Avg, Count, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bodycam.accountability.forms import EscalateForm
 from bodycam.accountability.models import ViolationCase
+from bodycam.compliance import rates
 from bodycam.compliance.facts import moments, readable_facts
 from bodycam.compliance.models import Finding, SpeechAnalysis
+from bodycam.ledger.entries import record
+from bodycam.ledger.models import Action
+from bodycam.lib import pdf
 from bodycam.lib.access import AuthenticatedHttpRequest, permission_required
 from bodycam.lib.api import NOT_FOUND, restricted_object
 from bodycam.lib.errors import Refused
-from bodycam.supervision import campaigns, reviews
+from bodycam.lib.exports import xlsx_response
+from bodycam.lib.fonts import NO_FONT, NoChineseFont
+from bodycam.lib.parsing import parse_day
+from bodycam.supervision import campaigns, evaluation, reviews
 from bodycam.supervision.forms import CampaignForm, CloseForm, DecisionForm, ReviewForm
 from bodycam.supervision.models import Answer, Campaign, CampaignState, Candidate, Review
 
@@ -217,3 +225,50 @@ def _review_page(request, campaign, candidate, review, form) -> HttpResponse:
         },
         status=400 if form is not None and form.is_bound else 200,
     )
+
+
+@permission_required("supervision.view_campaign")
+def evaluation_page(request: AuthenticatedHttpRequest) -> HttpResponseBase:
+    """执法质量考评 per officer or unit over a period, on the page, as .xlsx or as PDF."""
+    since, until = rates.default_period()
+    try:
+        since = parse_day(request.GET["since"]) if request.GET.get("since") else since
+        until = parse_day(request.GET["until"]) if request.GET.get("until") else until
+    except Refused as refusal:
+        messages.error(request, refusal.text())
+    by_unit = request.GET.get("by") == "unit"
+    headers = evaluation.headers(by_unit)
+    rows = evaluation.rows(evaluation.evaluate(since, until, by_unit), by_unit)
+    title = _("执法质量考评 %(since)s 至 %(until)s") % {"since": since, "until": until}
+    wanted = request.GET.get("format")
+    if wanted == "xlsx":
+        return xlsx_response("evaluation", title, headers, rows, request.user, request.GET)
+    if wanted == "pdf":
+        return _evaluation_pdf(request, title, headers, rows)
+    return render(request, "supervision/evaluation.html", {
+        "headers": headers, "rows": rows, "since": since, "until": until, "by_unit": by_unit,
+        "query": request.GET.urlencode(), "weights": (settings.EVALUATION_REVIEW_WEIGHT,
+                                                      settings.EVALUATION_COMPLIANCE_WEIGHT),
+    })  # fmt: skip
+
+
+def _evaluation_pdf(request, title: str, headers: list[str], rows: list[list]) -> HttpResponse:
+    try:
+        document = pdf.table_document(title, str(evaluation_basis()), headers,
+                                      [[str(v) for v in row] for row in rows],
+                                      [3] + [1.2] * (len(headers) - 1))  # fmt: skip
+    except NoChineseFont:
+        messages.error(request, str(NO_FONT))
+        return redirect("evaluation")
+    record(Action.EXPORT, None, request.user, list="evaluation", format="pdf", rows=len(rows))
+    response = HttpResponse(document, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="evaluation.pdf"'
+    return response
+
+
+def evaluation_basis() -> str:
+    return _(
+        "综合得分 =（抽查评查平均分 × %(review)s + 合规率 × %(compliance)s）÷（%(review)s + "
+        "%(compliance)s）；缺少其中一项的，以另一项为准。"
+    ) % {"review": settings.EVALUATION_REVIEW_WEIGHT,
+         "compliance": settings.EVALUATION_COMPLIANCE_WEIGHT}  # fmt: skip
